@@ -1,0 +1,69 @@
+package io.lifecycle.core;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The open root scopes, so that a dropped root stays reachable until the collector reports it,
+ * and so that {@link Lifecycle#openScopes()} can find them.
+ *
+ * <p>Implementation notes: the roots are spread over a power-of-two number of stripes, each a
+ * {@link Slots} list guarded by its own monitor, chosen by the opening thread's id. Threads opening
+ * and closing roots therefore rarely share a lock, and there is no global lock on the open/close
+ * path (the JDK's {@code Cleaner} keeps one list behind one lock). A root remembers its stripe and
+ * its slot, so closing it is constant time even when it closes on another thread.
+ */
+final class Roots {
+  private Roots() {}
+
+  private static final Slots[] STRIPES;
+  private static final int MASK;
+
+  static {
+    int n = Integer.highestOneBit(Math.max(2, Runtime.getRuntime().availableProcessors()) * 4 - 1) << 1;
+    n = Math.min(n, 256);
+    STRIPES = new Slots[n];
+    for (int i = 0; i < n; i++) {
+      STRIPES[i] = new Slots();
+    }
+    MASK = n - 1;
+  }
+
+  /** Returns the stripe for a root opened by the current thread. */
+  static int stripe() {
+    long id = Thread.currentThread().threadId();
+    int h = (int) (id ^ (id >>> 32));
+    h *= 0x9E3779B9;
+    return (h ^ (h >>> 16)) & MASK;
+  }
+
+  static void add(ScopeNode root, int stripe) {
+    Slots s = STRIPES[stripe];
+    synchronized (s) {
+      root.slot(s.append(root));
+    }
+  }
+
+  static void remove(ScopeNode root, int stripe) {
+    Slots s = STRIPES[stripe];
+    synchronized (s) {
+      s.remove(root.slot());
+    }
+  }
+
+  /** Returns the open roots, in no particular order. */
+  static List<ScopeNode> all() {
+    List<ScopeNode> out = new ArrayList<>();
+    for (Slots s : STRIPES) {
+      synchronized (s) {
+        Object[] a = s.slots;
+        for (int i = 0; i < s.size; i++) {
+          if (a[i] instanceof ScopeNode n) {
+            out.add(n);
+          }
+        }
+      }
+    }
+    return out;
+  }
+}

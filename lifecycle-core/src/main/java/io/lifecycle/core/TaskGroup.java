@@ -1,0 +1,105 @@
+package io.lifecycle.core;
+
+import com.google.errorprone.annotations.concurrent.GuardedBy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The bookkeeping of the tasks forked into one scope: how many threads still run, the failures no
+ * join has observed, and the threads waiting in {@code join} or {@code close}.
+ *
+ * <p>Every field is guarded by the owning node's monitor.
+ */
+final class TaskGroup {
+  /** Unobserved failures kept per scope; later ones are only counted, so a scope cannot grow. */
+  static final int MAX_FAILURES = 64;
+
+  private final ScopeNode owner;
+
+  /** Tasks whose thread has not finished (including cancelled ones still winding down). */
+  @GuardedBy("owner")
+  int running;
+
+  /** Fail-fast: a failure cancelled this round; forks return cancelled tasks until a join. */
+  @GuardedBy("owner")
+  boolean tripped;
+
+  /** Failed tasks no join (and no {@link Task#exception()}) has observed, oldest first. */
+  @GuardedBy("owner")
+  final List<TaskImpl<?>> failures = new ArrayList<>();
+
+  /** Failures past {@link #MAX_FAILURES}, counted only. */
+  @GuardedBy("owner")
+  int droppedFailures;
+
+  /** Threads in {@code join}: woken on a failure (fail-fast) or when their tasks are done. */
+  @GuardedBy("owner")
+  final List<JoinWaiter> joiners = new ArrayList<>(2);
+
+  /** A close waiting for the running count to fall to {@link #closeAllowed}, or null. */
+  @GuardedBy("owner")
+  Thread closeWaiter;
+
+  @GuardedBy("owner")
+  int closeAllowed;
+
+  /** Makes task threads; created on the first fork. */
+  private ThreadFactory factory;
+
+  TaskGroup(ScopeNode owner) {
+    this.owner = owner;
+  }
+
+  /** A thread waiting in {@code join} for the tasks that were running when it called. */
+  static final class JoinWaiter {
+    final Thread thread;
+
+    /** Tasks of the snapshot not finished yet; guarded by the owner's monitor. */
+    int remaining;
+
+    JoinWaiter(Thread thread, int remaining) {
+      this.thread = thread;
+      this.remaining = remaining;
+    }
+  }
+
+  @GuardedBy("owner")
+  ThreadFactory factory() {
+    ThreadFactory f = factory;
+    if (f == null) {
+      ThreadFactory configured = owner.config.threadFactory;
+      factory = f = configured != null ? configured : Thread.ofVirtual().name(owner.path()).factory();
+    }
+    return f;
+  }
+
+  /** Records an unobserved failure, keeping at most {@link #MAX_FAILURES}. */
+  @GuardedBy("owner")
+  void recordFailure(TaskImpl<?> task) {
+    if (failures.size() < MAX_FAILURES) {
+      failures.add(task);
+    } else {
+      droppedFailures++;
+    }
+  }
+
+  /** Wakes the joiners: a failure tripped the round, or a join timed out. */
+  @GuardedBy("owner")
+  void wakeJoiners() {
+    for (JoinWaiter w : joiners) {
+      LockSupport.unpark(w.thread);
+    }
+  }
+
+  /** Called when a task's thread finishes: counts it out and wakes whoever waits for it. */
+  @GuardedBy("owner")
+  void finished(TaskImpl<?> task) {
+    running--;
+    task.joinDone();
+    if (closeWaiter != null && running <= closeAllowed) {
+      LockSupport.unpark(closeWaiter);
+    }
+  }
+}
