@@ -138,13 +138,18 @@ final class Adapters {
         return;
       }
       long start = System.nanoTime();
+      // One budget, split between the two waits, so that the margin waitNanos keeps before the
+      // close's deadline is left for the report (recomputing it after the first wait would leave
+      // only a quarter of the remainder, and the report would overrun the deadline).
+      long budget = waitNanos(context);
+      long afterShutdownNow = Math.min(budget / 4, 100_000_000L);
       executor.shutdown();
       try {
-        if (executor.awaitTermination(waitNanos(context), TimeUnit.NANOSECONDS)) {
+        if (executor.awaitTermination(budget - afterShutdownNow, TimeUnit.NANOSECONDS)) {
           return;
         }
         List<Runnable> dropped = executor.shutdownNow();
-        long left = Math.min(waitNanos(context), 100_000_000L);
+        long left = budget - (System.nanoTime() - start);
         if (!executor.awaitTermination(Math.max(0, left), TimeUnit.NANOSECONDS)) {
           context.reportStuck(
               Types.key(executor)
@@ -169,6 +174,7 @@ final class Adapters {
     }
 
     @Override
+    @SuppressWarnings("ReferenceEquality") // a thread is compared by identity
     public void release(Thread thread, ReleaseContext context) throws Exception {
       if (!thread.isAlive() || thread == Thread.currentThread()) {
         return;

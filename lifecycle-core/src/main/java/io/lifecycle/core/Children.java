@@ -1,7 +1,5 @@
 package io.lifecycle.core;
 
-import com.google.errorprone.annotations.concurrent.GuardedBy;
-
 /**
  * What a {@link ScopeNode} owns, in registration order, plus the state of its tasks and of the
  * threads waiting for its close. Created on the first {@code own}, {@code child}, {@code onClose}
@@ -40,8 +38,7 @@ final class Children extends Slots {
     }
   }
 
-  /** Returns the task group, creating it for a first fork. */
-  @GuardedBy("owner")
+  /** Returns the task group, creating it for a first fork. Called with the owner's monitor held. */
   TaskGroup tasks(ScopeNode owner) {
     TaskGroup g = tasks;
     if (g == null) {

@@ -23,6 +23,10 @@ final class CloseRun implements Runnable {
   @GuardedBy("this")
   private int next;
 
+  /**
+   * When the current entry's release started; until the first starts, when the run was made (an
+   * entry whose helper never got to run has waited since then).
+   */
   @GuardedBy("this")
   private long itemStartedAt;
 
@@ -56,6 +60,7 @@ final class CloseRun implements Runnable {
     this.next = from;
     this.frames = frames;
     this.background = background;
+    this.itemStartedAt = System.nanoTime();
   }
 
   void start(Thread thread) {

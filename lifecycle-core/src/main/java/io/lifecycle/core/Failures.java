@@ -56,17 +56,17 @@ final class Failures {
     if (failures.isEmpty()) {
       return;
     }
-    Error error = null;
-    for (Throwable t : failures) {
-      if (t instanceof Error e) {
-        error = e;
-        break;
+    int firstError = -1;
+    for (int i = 0; i < failures.size() && firstError < 0; i++) {
+      if (failures.get(i) instanceof Error) {
+        firstError = i;
       }
     }
-    if (error != null) {
-      for (Throwable t : failures) {
-        if (t != error) {
-          error.addSuppressed(t);
+    if (firstError >= 0) {
+      Error error = (Error) failures.get(firstError);
+      for (int i = 0; i < failures.size(); i++) {
+        if (i != firstError) {
+          error.addSuppressed(failures.get(i));
         }
       }
       throw error;

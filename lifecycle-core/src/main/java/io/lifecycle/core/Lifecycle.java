@@ -16,7 +16,9 @@ import java.util.List;
  * for the collector to find dropped scopes instead of sleeping.
  *
  * <p>At JVM shutdown, the root scopes still open are logged once at WARNING (a service that never
- * closes its roots is told); set {@code io.lifecycle.reportOpenAtExit=false} to turn that off.
+ * closes its roots is told); set {@code io.lifecycle.reportOpenAtExit=false} to turn that off. With
+ * the JDK's default logging backend (java.util.logging, which closes its handlers in a shutdown
+ * hook of its own) that report is written to standard error directly, so that it is never lost.
  *
  * <p>All methods are static and thread-safe.
  */
@@ -146,6 +148,7 @@ public final class Lifecycle {
    * @throws InterruptedException if the calling thread is interrupted
    * @throws IllegalArgumentException if {@code timeout} is negative
    */
+  @CanIgnoreReturnValue
   public static List<LeakReport> awaitCleanup(Duration timeout) throws InterruptedException {
     Checks.notNegative(timeout, "timeout");
     return Tracker.awaitCleanup(Checks.saturatedNanos(timeout));
@@ -173,6 +176,27 @@ public final class Lifecycle {
           .append(n.trace == null ? "" : ", opened at " + n.trace.firstFrame())
           .append(')');
     }
-    Reporter.LOG.log(Level.WARNING, sb.toString());
+    if (!Reporter.LOG.isLoggable(Level.WARNING)) {
+      return;
+    }
+    if (julBackend()) {
+      // The JDK's java.util.logging closes its handlers in a shutdown hook of its own, which runs
+      // concurrently with this one: a record logged now is dropped about every other time. Write
+      // it as that backend's default console handler would have, so the report is never lost.
+      System.err.println("WARNING: " + sb);
+      System.err.flush();
+    } else {
+      Reporter.LOG.log(Level.WARNING, sb.toString());
+    }
+  }
+
+  /** Returns whether System.Logger is backed by the JDK's java.util.logging (the default). */
+  private static boolean julBackend() {
+    try {
+      String finder = System.LoggerFinder.getLoggerFinder().getClass().getName();
+      return finder.startsWith("sun.util.logging.");
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 }

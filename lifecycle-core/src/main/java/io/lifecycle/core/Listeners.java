@@ -38,6 +38,13 @@ import java.util.function.Consumer;
  * takes no lock and may run concurrently with additions and removals: it sees every listener that
  * was registered before it started and not removed before it reached it.
  *
+ * <p>Implementation notes: the listeners are {@link Node}s of a doubly linked list that {@code
+ * forEach} walks without the lock. A removed node keeps its {@code next}, so that a {@code forEach}
+ * standing on it can go on; it is therefore never referenced from outside the list: the {@link
+ * Registration} (held by the caller and by the owner) is a separate {@link Entry} that drops its
+ * node when it is removed. Otherwise a stale registration would keep its listener, and through
+ * {@code next} every listener removed after it, reachable.
+ *
  * @param <L> the listener type
  */
 public final class Listeners<L> {
@@ -45,10 +52,10 @@ public final class Listeners<L> {
   private final int warnThreshold;
 
   /** Sentinel head of a doubly linked list; readers follow {@code next} without the lock. */
-  private final Entry<L> head = new Entry<>(this, null, null, null);
+  private final Node<L> head = new Node<>(null, null);
 
   @GuardedBy("this")
-  private Entry<L> tail = head;
+  private Node<L> tail = head;
 
   @GuardedBy("this")
   private int size;
@@ -98,7 +105,7 @@ public final class Listeners<L> {
     LeakLevel level = node.level();
     Trace site = level == LeakLevel.DISABLED ? null : Trace.capture(level);
     Entry<L> e = new Entry<>(this, listener, node, site);
-    e.count = Counters.RESOURCES.increment(Types.key(listener));
+    e.count = Counters.RESOURCES.increment(e.type);
     if (!node.attachListener(e)) {
       e.count.decrement();
       throw new ScopeClosedException(node.path(), "add a listener to " + name);
@@ -115,12 +122,13 @@ public final class Listeners<L> {
   public void forEach(Consumer<? super L> action) {
     Checks.notNull(action, "action");
     Error error = null;
-    for (Entry<L> e = head.next; e != null; e = e.next) {
+    for (Node<L> n = head.next; n != null; n = n.next) {
+      Entry<L> e = n.entry;
       if (e.state != Entry.ACTIVE) {
         continue;
       }
       try {
-        action.accept(e.listener);
+        action.accept(n.listener);
       } catch (RuntimeException ex) {
         e.failed(ex);
       } catch (Error err) {
@@ -149,13 +157,14 @@ public final class Listeners<L> {
   private void link(Entry<L> e) {
     boolean warn = false;
     synchronized (this) {
-      if (e.state != Entry.ACTIVE) {
+      Node<L> n = e.node;
+      if (e.state != Entry.ACTIVE || n == null) {
         return; // the owner closed meanwhile and released it
       }
-      e.prev = tail;
-      tail.next = e;
-      tail = e;
-      e.linked = true;
+      n.prev = tail;
+      tail.next = n;
+      tail = n;
+      n.linked = true;
       size++;
       if (size > warnThreshold && !warned) {
         warned = true;
@@ -169,19 +178,22 @@ public final class Listeners<L> {
 
   private void unlink(Entry<L> e) {
     synchronized (this) {
-      if (!e.linked) {
+      Node<L> n = e.node;
+      e.node = null; // the registration keeps neither the listener nor the list (see above)
+      if (n == null || !n.linked) {
         return;
       }
-      e.linked = false;
-      Entry<L> p = e.prev;
-      Entry<L> n = e.next;
-      p.next = n;
-      if (n != null) {
-        n.prev = p;
+      n.linked = false;
+      Node<L> p = n.prev;
+      Node<L> x = n.next;
+      p.next = x;
+      if (x != null) {
+        x.prev = p;
       } else {
         tail = p;
       }
-      // e.next is kept, so that a forEach standing on e can go on
+      n.prev = null;
+      // n.next is kept, so that a forEach standing on n can go on
       size--;
     }
   }
@@ -190,7 +202,8 @@ public final class Listeners<L> {
     Map<String, Integer> sites = new TreeMap<>();
     int live = 0;
     int sampled = 0;
-    for (Entry<L> e = head.next; e != null; e = e.next) {
+    for (Node<L> n = head.next; n != null; n = n.next) {
+      Entry<L> e = n.entry;
       if (e.state != Entry.ACTIVE) {
         continue;
       }
@@ -260,7 +273,32 @@ public final class Listeners<L> {
   }
 
   /**
-   * One registration: a node of the registry's list and an entry of the owner's children.
+   * A listener in the registry's list. Referenced only by the list (and by removed nodes that a
+   * {@code forEach} may still walk), never from outside it.
+   */
+  static final class Node<L> {
+    final L listener;
+
+    /** The registration; null for the head. */
+    final Entry<L> entry;
+
+    volatile Node<L> next;
+
+    /** Guarded by the registry's monitor. */
+    Node<L> prev;
+
+    /** Whether the node is in the list; guarded by the registry's monitor. */
+    boolean linked;
+
+    Node(L listener, Entry<L> entry) {
+      this.listener = listener;
+      this.entry = entry;
+    }
+  }
+
+  /**
+   * One registration: an entry of the owner's children, holding its listener's {@link Node} until
+   * it is removed.
    *
    * <p>{@link #state} moves once, by CAS, from ACTIVE to REMOVED, by whichever of {@link
    * #close()}, {@link #cancel()} and the owner's close comes first; the winner unlinks it.
@@ -279,33 +317,33 @@ public final class Listeners<L> {
     }
 
     final Listeners<L> registry;
-    final L listener;
     final ScopeNode owner;
     final Trace site;
+
+    /** The listener's type display name (kept: the listener itself goes with the node). */
+    final String type;
+
     LiveCount count;
 
     volatile int state;
-    volatile Entry<L> next;
 
-    @GuardedBy("registry")
-    Entry<L> prev;
-
-    @GuardedBy("registry")
-    boolean linked;
+    /** The listener's node until the registration is removed, then null; guarded by registry. */
+    Node<L> node;
 
     private int slot; // guarded by owner
     private volatile boolean failureLogged;
 
     Entry(Listeners<L> registry, L listener, ScopeNode owner, Trace site) {
       this.registry = registry;
-      this.listener = listener;
       this.owner = owner;
       this.site = site;
+      this.type = Types.key(listener);
+      this.node = new Node<>(listener, this);
     }
 
     @Override
     public void close() {
-      cancel();
+      var unused = cancel();
     }
 
     @Override
@@ -333,7 +371,7 @@ public final class Listeners<L> {
         Reporter.LOG.log(
             Level.WARNING,
             "listener "
-                + Types.key(listener)
+                + type
                 + " of "
                 + registry.name
                 + " (owned by "
@@ -345,7 +383,7 @@ public final class Listeners<L> {
 
     @Override
     String type() {
-      return Types.key(listener);
+      return type;
     }
 
     @Override

@@ -17,7 +17,7 @@ final class RuntimeRegistration<T> implements Registration {
   /** Removes the registration; idempotent. */
   @Override
   public void close() {
-    cancel();
+    var unused = cancel();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.lifecycle.core;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -128,7 +129,7 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
     this.openedAt = System.nanoTime();
     this.flags =
         (level.tracked() ? TRACKED : 0)
-            | (level.ordinal() << LEVEL_SHIFT)
+            | (levelBits(level) << LEVEL_SHIFT)
             | (stripe << STRIPE_SHIFT);
   }
 
@@ -172,7 +173,21 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
   }
 
   LeakLevel level() {
-    return LeakLevel.values()[(flags & LEVEL_MASK) >>> LEVEL_SHIFT];
+    return switch ((flags & LEVEL_MASK) >>> LEVEL_SHIFT) {
+      case 0 -> LeakLevel.DISABLED;
+      case 1 -> LeakLevel.SAMPLED;
+      case 2 -> LeakLevel.ALL;
+      default -> LeakLevel.PARANOID;
+    };
+  }
+
+  private static int levelBits(LeakLevel level) {
+    return switch (level) {
+      case DISABLED -> 0;
+      case SAMPLED -> 1;
+      case ALL -> 2;
+      case PARANOID -> 3;
+    };
   }
 
   private int stripe() {
@@ -337,13 +352,22 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
     }
   }
 
-  /** Closes a plain resource through its adapter, or its own {@code close()}. */
+  /**
+   * Closes a plain resource through its adapter, or its own {@code close()}. A resource that is
+   * not {@code AutoCloseable} and whose adapter was removed after it was owned cannot be released:
+   * that fails with a message naming its type.
+   */
   static void releasePlain(Object resource, ScopeNode owner) throws Exception {
     ResourceAdapter<Object> adapter = Adapters.find(resource);
     if (adapter != null) {
       adapter.release(resource, new ReleaseContextImpl(owner));
+    } else if (resource instanceof AutoCloseable c) {
+      c.close();
     } else {
-      ((AutoCloseable) resource).close();
+      throw new IllegalStateException(
+          "no ResourceAdapter releases "
+              + resource.getClass().getName()
+              + " any more: its adapter was removed after the resource was owned");
     }
   }
 
@@ -388,22 +412,27 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
       task.thread = thread;
       thread.start();
     } catch (Throwable t) {
-      task.startFailed(t);
-      observed(task); // thrown to the caller: not a failure for close to report
+      task.startFailed(t); // thrown to the caller: neither a failure for close nor a trip
       throw t;
     }
     return task;
   }
 
-  /** Called on a task's thread when it finishes (or failed to start). */
-  void taskFinished(TaskImpl<?> task) {
+  /**
+   * Called on a task's thread when it finishes, or by the forking thread when the thread could not
+   * be started ({@code started} false). A start failure is thrown to the forking thread, so it is
+   * neither kept for join and close nor a fail-fast trip: the running siblings go on.
+   */
+  void taskFinished(TaskImpl<?> task, boolean started) {
+    // Counted out first: a close or join that returns because of this task sees it gone.
+    Counters.TASKS.decrement();
     synchronized (this) {
       Children c = children;
       if (!c.closing) {
         c.remove(task.slot());
       }
       TaskGroup g = c.tasks;
-      if (task.isFailed()) {
+      if (started && task.isFailed()) {
         g.recordFailure(task);
         if (config.joinPolicy == JoinPolicy.FAIL_FAST && !g.tripped) {
           g.tripped = true;
@@ -420,7 +449,6 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
       }
       g.finished(task);
     }
-    Counters.TASKS.decrement();
   }
 
   /** A join or {@link Task#exception()} observed the failure of {@code task}. */
@@ -442,6 +470,7 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
    * @throws TaskFailedException if a task failed (fail-fast: at the first failure)
    * @throws TimeoutException if the timeout passed; the tasks still running are cancelled
    */
+  @SuppressWarnings("ReferenceEquality") // threads are compared by identity
   void join(long timeoutNanos) throws InterruptedException, TimeoutException {
     Thread me = Thread.currentThread();
     TaskGroup g;
@@ -587,16 +616,19 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
     Children c;
     Object[] entries = null;
     int n = 0;
+    boolean forked = false;
     synchronized (this) {
       c = children;
       if (c != null) {
         c.closing = true;
         entries = c.slots;
         n = c.size;
+        forked = c.tasks != null;
       }
     }
     Failures f = null;
-    if (c != null && n > 0) {
+    // With no entry left, the close still has to collect the failures of finished tasks.
+    if (n > 0 || forked) {
       CloseFrame frame = CloseFrame.push(this);
       try {
         f =
@@ -663,6 +695,7 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
   }
 
   /** Returns whether {@code t} runs a task of this node or of one of its descendants. */
+  @SuppressWarnings("ReferenceEquality") // threads are compared by identity
   private boolean isTaskThreadInSubtree(Thread t) {
     Object[] entries;
     synchronized (this) {
@@ -684,6 +717,7 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
   }
 
   /** Cancels the running tasks among {@code entries}, except the current thread's; returns it. */
+  @SuppressWarnings("ReferenceEquality") // threads are compared by identity
   private static TaskImpl<?> cancelTasks(Object[] entries, int n) {
     Thread me = Thread.currentThread();
     TaskImpl<?> self = null;
@@ -703,6 +737,7 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
    * Waits until at most {@code allowed} task threads run; {@code deadline == Long.MIN_VALUE} waits
    * without bound. Returns whether they stopped in time. Interrupts are remembered in {@code f}.
    */
+  @CanIgnoreReturnValue
   private boolean awaitTasks(TaskGroup g, int allowed, long deadline, Failures f) {
     boolean timed = deadline != Long.MIN_VALUE;
     try {
@@ -858,6 +893,9 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
           Reporter.stuck(
               path, describe(item), now - run.itemStartedAt(), helper, "close", timeoutNanos));
       next = stuck + 1;
+      // Delivering the report (listeners, logging, the stack) took time: the next entry's slice
+      // starts after it, or that entry would be abandoned before its helper even ran.
+      now = System.nanoTime();
       if (next < items.size() && now - hardEnd >= 0) {
         int left = items.size() - next;
         CloseRun rest = new CloseRun(this, items, next, frame, true);
@@ -878,15 +916,21 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
       long now = System.nanoTime();
       long taskEnd = now - deadline < 0 ? deadline : now + SLICE_NANOS;
       if (!awaitTasks(g, self == null ? 0 : 1, taskEnd, f)) {
-        reportStuckTasks(entries, n, self, timeoutNanos, f);
+        reportStuckTasks(entries, n, self, timeoutNanos, start, f);
       }
       collectTaskFailures(g, f);
+      for (int i = 0; i < n; i++) {
+        if (entries[i] != self) {
+          entries[i] = null; // as in closeInline: let results go even if the handle lives on
+        }
+      }
     }
     return f;
   }
 
+  /** Reports the tasks still running; they have been stuck since the close cancelled them. */
   private void reportStuckTasks(
-      Object[] entries, int n, TaskImpl<?> self, long timeoutNanos, Failures f) {
+      Object[] entries, int n, TaskImpl<?> self, long timeoutNanos, long cancelledAt, Failures f) {
     String path = path();
     long now = System.nanoTime();
     for (int i = 0; i < n; i++) {
@@ -896,7 +940,7 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
             Reporter.stuck(
                 path,
                 "task " + (thread == null ? path : thread.getName()),
-                now - openedAt,
+                now - cancelledAt,
                 thread,
                 "task",
                 timeoutNanos));

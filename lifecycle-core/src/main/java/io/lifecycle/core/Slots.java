@@ -1,5 +1,6 @@
 package io.lifecycle.core;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.util.Arrays;
 
 /**
@@ -27,7 +28,8 @@ class Slots {
   /** Interior holes: null slots below {@code size}. */
   int holes;
 
-  /** Appends {@code entry} and returns its slot. */
+  /** Appends {@code entry} and returns its slot (ignored for entries that never leave early). */
+  @CanIgnoreReturnValue
   final int append(Object entry) {
     Object[] a = slots;
     if (a == null) {

@@ -135,7 +135,7 @@ public final class Snapshot {
   private static Map<String, Long> sorted(Map<String, Long> counts) {
     List<Map.Entry<String, Long>> entries = new ArrayList<>(counts.entrySet());
     entries.sort(
-        Comparator.comparing((Map.Entry<String, Long> e) -> -Math.abs(e.getValue()))
+        Comparator.comparingLong((Map.Entry<String, Long> e) -> -Math.abs(e.getValue()))
             .thenComparing(Map.Entry::getKey));
     Map<String, Long> out = new LinkedHashMap<>();
     for (Map.Entry<String, Long> e : entries) {

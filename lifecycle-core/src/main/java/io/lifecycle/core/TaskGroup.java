@@ -1,6 +1,5 @@
 package io.lifecycle.core;
 
-import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
@@ -10,7 +9,10 @@ import java.util.concurrent.locks.LockSupport;
  * The bookkeeping of the tasks forked into one scope: how many threads still run, the failures no
  * join has observed, and the threads waiting in {@code join} or {@code close}.
  *
- * <p>Every field is guarded by the owning node's monitor.
+ * <p>Every mutable field, and every method but {@link #factory()}'s caller-side use, is guarded by
+ * the owning node's monitor: the node holds it ({@code synchronized (this)} in {@link ScopeNode})
+ * around every access. Error Prone's {@code @GuardedBy} cannot name a lock held through another
+ * object, so the rule is stated here instead of on each member.
  */
 final class TaskGroup {
   /** Unobserved failures kept per scope; later ones are only counted, so a scope cannot grow. */
@@ -19,30 +21,23 @@ final class TaskGroup {
   private final ScopeNode owner;
 
   /** Tasks whose thread has not finished (including cancelled ones still winding down). */
-  @GuardedBy("owner")
   int running;
 
   /** Fail-fast: a failure cancelled this round; forks return cancelled tasks until a join. */
-  @GuardedBy("owner")
   boolean tripped;
 
   /** Failed tasks no join (and no {@link Task#exception()}) has observed, oldest first. */
-  @GuardedBy("owner")
   final List<TaskImpl<?>> failures = new ArrayList<>();
 
   /** Failures past {@link #MAX_FAILURES}, counted only. */
-  @GuardedBy("owner")
   int droppedFailures;
 
   /** Threads in {@code join}: woken on a failure (fail-fast) or when their tasks are done. */
-  @GuardedBy("owner")
   final List<JoinWaiter> joiners = new ArrayList<>(2);
 
   /** A close waiting for the running count to fall to {@link #closeAllowed}, or null. */
-  @GuardedBy("owner")
   Thread closeWaiter;
 
-  @GuardedBy("owner")
   int closeAllowed;
 
   /** Makes task threads; created on the first fork. */
@@ -65,7 +60,6 @@ final class TaskGroup {
     }
   }
 
-  @GuardedBy("owner")
   ThreadFactory factory() {
     ThreadFactory f = factory;
     if (f == null) {
@@ -76,7 +70,6 @@ final class TaskGroup {
   }
 
   /** Records an unobserved failure, keeping at most {@link #MAX_FAILURES}. */
-  @GuardedBy("owner")
   void recordFailure(TaskImpl<?> task) {
     if (failures.size() < MAX_FAILURES) {
       failures.add(task);
@@ -86,7 +79,6 @@ final class TaskGroup {
   }
 
   /** Wakes the joiners: a failure tripped the round, or a join timed out. */
-  @GuardedBy("owner")
   void wakeJoiners() {
     for (JoinWaiter w : joiners) {
       LockSupport.unpark(w.thread);
@@ -94,7 +86,6 @@ final class TaskGroup {
   }
 
   /** Called when a task's thread finishes: counts it out and wakes whoever waits for it. */
-  @GuardedBy("owner")
   void finished(TaskImpl<?> task) {
     running--;
     task.joinDone();

@@ -1,7 +1,6 @@
 package io.lifecycle.core;
 
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
-import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
@@ -50,15 +49,15 @@ final class TaskImpl<T> implements Task<T>, Indexed, Runnable {
   /** True once the thread has finished and the owner counted it out. */
   volatile boolean done;
 
-  @GuardedBy("owner")
+  // The fields below, and addJoiner and joinDone, are guarded by the owner's monitor (held by
+  // ScopeNode around every access; not expressible with @GuardedBy, which cannot name it).
+
   private int slot;
 
   /** The joiners waiting for this task: null, one JoinWaiter, or a list of them. */
-  @GuardedBy("owner")
   private Object joinWaiters;
 
   /** True once a join or {@link #exception()} saw the failure. */
-  @GuardedBy("owner")
   boolean observed;
 
   TaskImpl(ScopeNode owner, Callable<? extends T> body) {
@@ -89,14 +88,14 @@ final class TaskImpl<T> implements Task<T>, Indexed, Runnable {
       outcome = result;
       STATE.compareAndSet(this, RUNNING, failed ? FAILED : SUCCEEDED);
     }
-    owner.taskFinished(this);
+    owner.taskFinished(this, true);
   }
 
   /** Called by the owner when starting the thread failed: the task fails with {@code cause}. */
   void startFailed(Throwable cause) {
     outcome = cause;
     STATE.compareAndSet(this, RUNNING, FAILED);
-    owner.taskFinished(this);
+    owner.taskFinished(this, false);
   }
 
   @Override
@@ -164,7 +163,6 @@ final class TaskImpl<T> implements Task<T>, Indexed, Runnable {
   }
 
   /** Adds a joiner that waits for this task. */
-  @GuardedBy("owner")
   @SuppressWarnings("unchecked")
   void addJoiner(TaskGroup.JoinWaiter w) {
     Object j = joinWaiters;
@@ -181,7 +179,6 @@ final class TaskImpl<T> implements Task<T>, Indexed, Runnable {
   }
 
   /** Counts this task out of every joiner waiting for it, waking those with nothing left. */
-  @GuardedBy("owner")
   @SuppressWarnings("unchecked")
   void joinDone() {
     Object j = joinWaiters;

@@ -31,7 +31,6 @@ final class Tracker {
   static {
     Thread t = new Thread(Tracker::drainForever, "lifecycle-cleaner");
     t.setDaemon(true);
-    t.setPriority(Thread.MAX_PRIORITY - 2);
     t.start();
     CLEANER = t;
   }
@@ -110,27 +109,30 @@ final class Tracker {
 
   /** One collection: enqueue a sentinel, collect, and process until the sentinel comes back. */
   private static void round(long deadline) throws InterruptedException {
-    Sentinel s = new Sentinel();
-    System.gc();
-    while (!s.seen) {
-      long left = (deadline - System.nanoTime()) / 1_000_000;
-      if (left <= 0) {
-        return;
+    Sentinel s = new Sentinel(); // reachable until the end: an unreachable reference is never queued
+    try {
+      System.gc();
+      while (!s.seen) {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0) {
+          return;
+        }
+        Reference<?> r = QUEUE.remove(Math.min(left, 10));
+        if (r != null) {
+          process(r);
+        } else if (!s.seen && s.refersTo(null)) {
+          Thread.onSpinWait(); // cleared, not yet enqueued by the reference handler
+        } else if (!s.seen) {
+          System.gc();
+        }
       }
-      Reference<?> r = QUEUE.remove(Math.min(left, 10));
-      if (r != null) {
+      Reference<?> r;
+      while ((r = QUEUE.poll()) != null) {
         process(r);
-      } else if (!s.seen && s.refersTo(null)) {
-        Thread.onSpinWait(); // cleared, not yet enqueued by the reference handler
-      } else if (!s.seen) {
-        System.gc();
       }
+    } finally {
+      Reference.reachabilityFence(s);
     }
-    Reference<?> r;
-    while ((r = QUEUE.poll()) != null) {
-      process(r);
-    }
-    Reference.reachabilityFence(s);
   }
 
   /**

@@ -12,6 +12,7 @@ import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.fixes.SuggestedFixes;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionTree;
@@ -74,6 +75,9 @@ public final class CleanerCapturesReferent extends BugChecker
   private static final Matcher<ExpressionTree> REGISTER =
       instanceMethod().onExactClass("java.lang.ref.Cleaner").named("register");
 
+  private static final Supplier<Type> SERIALIZABLE =
+      VisitorState.memoize(state -> state.getTypeFromString("java.io.Serializable"));
+
   /** Creates the check; Error Prone calls this constructor. */
   public CleanerCapturesReferent() {}
 
@@ -104,17 +108,18 @@ public final class CleanerCapturesReferent extends BugChecker
     if (capture == null) {
       return Description.NO_MATCH;
     }
-    return buildDescription(tree)
-        .setMessage(
-            "Cleaner action captures its referent: "
-                + capture.how()
-                + ", so the Cleaner keeps "
-                + referent.text()
-                + " strongly reachable and it is never cleaned; move the state to release into a"
-                + " static nested class (or a lambda in a static method) that does not reference"
-                + " it")
-        .addFix(capture.fix())
-        .build();
+    Description.Builder description =
+        buildDescription(tree)
+            .setMessage(
+                "Cleaner action captures its referent: "
+                    + capture.how()
+                    + ", so the Cleaner keeps "
+                    + referent.text()
+                    + " strongly reachable and it is never cleaned; move the state to release into"
+                    + " a static nested class (or a lambda in a static method) that does not"
+                    + " reference it");
+    capture.fix().ifPresent(description::addFix);
+    return description.build();
   }
 
   /** The action expression, followed through a local variable to its initialiser. */
@@ -137,8 +142,8 @@ public final class CleanerCapturesReferent extends BugChecker
 
   private static @Nullable Capture capture(
       ExpressionTree action, Referent referent, VisitorState state) {
-    if (referent.variable() != null && Sources.reads(action, referent.variable())
-        || referent.reachableFromThis() && Sources.isThis(action)) {
+    if ((referent.variable() != null && Sources.reads(action, referent.variable()))
+        || (referent.reachableFromThis() && Sources.isThis(action))) {
       return new Capture("the object is its own cleaning action", Optional.empty());
     }
     if (action instanceof LambdaExpressionTree lambda) {
@@ -173,8 +178,8 @@ public final class CleanerCapturesReferent extends BugChecker
     if (action instanceof NewClassTree created) {
       for (ExpressionTree argument : created.getArguments()) {
         ExpressionTree stripped = Sources.strip(argument);
-        if (referent.variable() != null && Sources.reads(stripped, referent.variable())
-            || referent.reachableFromThis() && Sources.isThis(stripped)) {
+        if ((referent.variable() != null && Sources.reads(stripped, referent.variable()))
+            || (referent.reachableFromThis() && Sources.isThis(stripped))) {
           return new Capture(
               "the action is constructed with " + state.getSourceForNode(argument),
               Optional.empty());
@@ -239,7 +244,7 @@ public final class CleanerCapturesReferent extends BugChecker
     if (Source.instance(state.context).compareTo(Source.JDK18) < 0) {
       return true;
     }
-    Type serializable = state.getTypeFromString("java.io.Serializable");
+    Type serializable = SERIALIZABLE.get(state);
     return serializable != null && ASTHelpers.isSubtype(type.type, serializable, state);
   }
 
@@ -289,7 +294,7 @@ public final class CleanerCapturesReferent extends BugChecker
                   Symbol qualifier = ASTHelpers.getSymbol(select.getExpression());
                   return local == null || !local.equals(qualifier);
                 }
-                return super.visitMemberSelect(select, unused);
+                return super.visitMemberSelect(select, null);
               }
 
               @Override
@@ -314,7 +319,7 @@ public final class CleanerCapturesReferent extends BugChecker
                     && !isNestedIn(type, local)) {
                   return true;
                 }
-                return super.visitNewClass(created, unused);
+                return super.visitNewClass(created, null);
               }
 
               @Override
@@ -339,7 +344,7 @@ public final class CleanerCapturesReferent extends BugChecker
               @Override
               public Boolean visitMemberSelect(MemberSelectTree select, Void unused) {
                 return variable.equals(ASTHelpers.getSymbol(select))
-                    || Boolean.TRUE.equals(super.visitMemberSelect(select, unused));
+                    || Boolean.TRUE.equals(super.visitMemberSelect(select, null));
               }
 
               @Override
@@ -354,7 +359,7 @@ public final class CleanerCapturesReferent extends BugChecker
   /** Whether an unqualified reference to {@code symbol} reads an enclosing instance. */
   private static boolean isOuterInstanceMember(
       Symbol symbol, Symbol.@Nullable ClassSymbol local, Types types) {
-    if (symbol.isStatic()
+    if (ASTHelpers.isStatic(symbol)
         || !(symbol.getKind() == ElementKind.FIELD || symbol.getKind() == ElementKind.METHOD)
         || !(symbol.owner instanceof Symbol.ClassSymbol owner)
         || (symbol.flags() & Flags.SYNTHETIC) != 0) {

@@ -10,14 +10,20 @@ import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.Tree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
 import java.util.ArrayList;
@@ -45,9 +51,13 @@ import org.jspecify.annotations.Nullable;
  *       ListenableFuture.addListener}) is not reported;
  *   <li>the source is not a future or completion stage (their listeners run once and are
  *       dropped);
- *   <li>the source is not this object and was not created by this code: neither {@code new
- *       Source().addFooListener(...)}, nor a local variable or private field only ever assigned
- *       {@code new} expressions (a source owned by the class dies with it);
+ *   <li>the source is not this object and is not owned by this code: not {@code new
+ *       Source().addFooListener(...)}, not a local variable or a private or final field only ever
+ *       assigned owned values, not a variable that this code closes ({@code close}, {@code
+ *       shutdown}, {@code stop}, ...), not what a method of this class or a no-argument getter of
+ *       an owned object returns, not a field of an owned object, and not a parameter of a
+ *       non-public method to which every caller in the compilation unit passes an owned value (a
+ *       source owned by the class dies with it, listeners and all);
  *   <li>the value returned by the add method, when it is an object (a registration handle), is
  *       discarded;
  *   <li>no call to {@code removeFooListener}, {@code removeFooListeners}, {@code
@@ -102,8 +112,8 @@ public final class ListenerNeverRemoved extends BugChecker implements MethodInvo
     String kind = name.group(1);
     String remove = "remove" + kind + "Listener";
     if (!declaresRemove(source, remove, state)
-        || keepsHandle(tree, method, state)
-        || createdHere(receiver, state)
+        || keepsHandle(method, state)
+        || owned(receiver, state, 0)
         || ownedByScope(tree, state)
         || removedInUnit(source, kind, state)) {
       return Description.NO_MATCH;
@@ -141,8 +151,7 @@ public final class ListenerNeverRemoved extends BugChecker implements MethodInvo
   }
 
   /** Whether the add method returns a handle (an object) that the caller keeps. */
-  private static boolean keepsHandle(
-      MethodInvocationTree tree, Symbol.MethodSymbol method, VisitorState state) {
+  private static boolean keepsHandle(Symbol.MethodSymbol method, VisitorState state) {
     Type returned = method.getReturnType();
     if (returned.isPrimitiveOrVoid()) {
       return false;
@@ -150,45 +159,183 @@ public final class ListenerNeverRemoved extends BugChecker implements MethodInvo
     return !(state.getPath().getParentPath().getLeaf() instanceof ExpressionStatementTree);
   }
 
-  /** Whether the source object is created by this code: it then dies with its owner. */
-  private static boolean createdHere(ExpressionTree receiver, VisitorState state) {
+  /**
+   * Whether the source object is owned by this code, and so dies with it: created here ({@code
+   * new}), held in a local variable or a private or final field only ever assigned owned values,
+   * or returned by a no-argument getter of this object or of an owned object.
+   */
+  private static boolean owned(ExpressionTree receiver, VisitorState state, int depth) {
+    if (depth > MAX_DEPTH) {
+      return false;
+    }
     ExpressionTree stripped = Sources.strip(receiver);
     if (stripped instanceof NewClassTree) {
       return true;
+    }
+    if (stripped instanceof MethodInvocationTree call) {
+      ExpressionTree target = ASTHelpers.getReceiver(call);
+      if (target != null && !Sources.isThis(target)) {
+        // A component of an owned object, through a getter.
+        return call.getArguments().isEmpty() && owned(target, state, depth + 1);
+      }
+      MethodTree getter = Sources.findMethod(state, ASTHelpers.getSymbol(call));
+      if (getter == null || getter.getBody() == null) {
+        return false;
+      }
+      List<ExpressionTree> returned = new ArrayList<>();
+      getter
+          .getBody()
+          .accept(
+              new TreeScanner<Void, Void>() {
+                @Override
+                public Void visitReturn(ReturnTree tree, Void unused) {
+                  if (tree.getExpression() != null) {
+                    returned.add(tree.getExpression());
+                  }
+                  return null;
+                }
+
+                @Override
+                public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+                  return null;
+                }
+
+                @Override
+                public Void visitClass(ClassTree tree, Void unused) {
+                  return null;
+                }
+              },
+              null);
+      return allOwned(returned, state, depth);
     }
     Symbol.VarSymbol var = Sources.variable(stripped);
     if (var == null) {
       return false;
     }
+    if (stripped instanceof MemberSelectTree select
+        && !var.isStatic()
+        && !Sources.isThis(select.getExpression())) {
+      return owned(select.getExpression(), state, depth + 1); // a component of an owned object
+    }
+    if (var.getKind() == ElementKind.PARAMETER) {
+      return ownedByEveryCaller(var, state, depth);
+    }
     boolean local =
         var.getKind() == ElementKind.LOCAL_VARIABLE
             || var.getKind() == ElementKind.RESOURCE_VARIABLE;
-    boolean privateField =
-        var.getKind() == ElementKind.FIELD && var.getModifiers().contains(Modifier.PRIVATE);
-    if (!local && !privateField) {
+    boolean ownField =
+        var.getKind() == ElementKind.FIELD
+            && !var.isStatic()
+            && (var.getModifiers().contains(Modifier.PRIVATE)
+                || var.getModifiers().contains(Modifier.FINAL));
+    if (!local && !ownField) {
       return false;
     }
     TreePath declaration = Sources.findDeclaration(state, var);
     if (declaration == null) {
       return false;
     }
+    TreePath scope =
+        local ? Sources.localScope(declaration) : new TreePath(declaration.getCompilationUnit());
+    if (closedIn(scope, var)) {
+      return true; // this code closes the source: it owns it
+    }
     List<ExpressionTree> values = new ArrayList<>();
     ExpressionTree initializer = ((VariableTree) declaration.getLeaf()).getInitializer();
     if (initializer != null) {
       values.add(initializer);
     }
-    TreePath scope =
-        local ? Sources.localScope(declaration) : new TreePath(declaration.getCompilationUnit());
     values.addAll(Sources.assignedValues(scope, var));
-    if (values.isEmpty()) {
+    return allOwned(values, state, depth);
+  }
+
+  private static final Set<String> CLOSERS =
+      Set.of("close", "shutdown", "shutdownNow", "stop", "dispose", "destroy");
+
+  /**
+   * Whether code under {@code scope} closes {@code var}, directly or through a local variable
+   * that copies it.
+   */
+  private static boolean closedIn(TreePath scope, Symbol.VarSymbol var) {
+    boolean[] closed = {false};
+    Sources.forEachReference(
+        scope,
+        var,
+        path -> {
+          Tree parent = path.getParentPath().getLeaf();
+          if (parent instanceof MemberSelectTree select
+              && CLOSERS.contains(select.getIdentifier().toString())) {
+            closed[0] = true;
+          } else if (parent instanceof VariableTree copy
+              && Sources.same(copy.getInitializer(), path.getLeaf())
+              && !copy.getName().contentEquals(var.getSimpleName())) {
+            Symbol.VarSymbol alias = ASTHelpers.getSymbol(copy);
+            Sources.forEachReference(
+                Sources.localScope(path.getParentPath()),
+                alias,
+                aliasPath -> {
+                  if (aliasPath.getParentPath().getLeaf() instanceof MemberSelectTree select
+                      && CLOSERS.contains(select.getIdentifier().toString())) {
+                    closed[0] = true;
+                  }
+                });
+          }
+        });
+    return closed[0];
+  }
+
+  private static final int MAX_DEPTH = 6;
+
+  /**
+   * Whether {@code parameter} belongs to a non-public method of this compilation unit that every
+   * caller in the unit passes an owned value (and that no method reference exposes).
+   */
+  private static boolean ownedByEveryCaller(
+      Symbol.VarSymbol parameter, VisitorState state, int depth) {
+    if (!(parameter.owner instanceof Symbol.MethodSymbol method)
+        || method.getModifiers().contains(Modifier.PUBLIC)) {
       return false;
     }
+    int index = method.getParameters().indexOf(parameter);
+    if (index < 0) {
+      return false;
+    }
+    List<ExpressionTree> arguments = new ArrayList<>();
+    boolean[] escapes = {false};
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        if (method.equals(ASTHelpers.getSymbol(call))) {
+          if (call.getArguments().size() == method.getParameters().size()) {
+            arguments.add(call.getArguments().get(index));
+          } else {
+            escapes[0] = true; // varargs: keep it simple
+          }
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+
+      @Override
+      public Void visitMemberReference(MemberReferenceTree reference, Void unused) {
+        escapes[0] |= method.equals(ASTHelpers.getSymbol(reference));
+        return super.visitMemberReference(reference, null);
+      }
+    }.scan(new TreePath(state.getPath().getCompilationUnit()), null);
+    return !escapes[0] && allOwned(arguments, state, depth);
+  }
+
+  private static boolean allOwned(List<ExpressionTree> values, VisitorState state, int depth) {
+    boolean any = false;
     for (ExpressionTree value : values) {
-      if (!(Sources.strip(value) instanceof NewClassTree)) {
+      if (Sources.strip(value).getKind() == Tree.Kind.NULL_LITERAL) {
+        continue;
+      }
+      if (!owned(value, state, depth + 1)) {
         return false;
       }
+      any = true;
     }
-    return true;
+    return any;
   }
 
   /** Whether a listener argument is owned by a lifecycle scope. */
@@ -223,7 +370,7 @@ public final class ListenerNeverRemoved extends BugChecker implements MethodInvo
             owned[0] |= Sources.reads(ownedArgument, listener);
           }
         }
-        return super.visitMethodInvocation(invocation, unused);
+        return super.visitMethodInvocation(invocation, null);
       }
     }.scan(new TreePath(state.getPath().getCompilationUnit()), null);
     return owned[0];
@@ -267,7 +414,7 @@ public final class ListenerNeverRemoved extends BugChecker implements MethodInvo
                   : ASTHelpers.getType(receiver);
           removed[0] = related(type, source, state);
         }
-        return super.visitMethodInvocation(invocation, unused);
+        return super.visitMethodInvocation(invocation, null);
       }
 
       @Override
@@ -275,7 +422,7 @@ public final class ListenerNeverRemoved extends BugChecker implements MethodInvo
         if (!removed[0] && removals.contains(reference.getName().toString())) {
           removed[0] = related(ASTHelpers.getType(reference.getQualifierExpression()), source, state);
         }
-        return super.visitMemberReference(reference, unused);
+        return super.visitMemberReference(reference, null);
       }
     }.scan(new TreePath(state.getPath().getCompilationUnit()), null);
     return removed[0];

@@ -48,6 +48,12 @@ final class Sources {
     }
   }
 
+  /** Whether {@code a} and {@code b} are the same node: trees compare by identity. */
+  @SuppressWarnings("ReferenceEquality") // identity is the point: a node, not an equal node
+  static boolean same(@Nullable Tree a, @Nullable Tree b) {
+    return a == b;
+  }
+
   /** Whether {@code tree} is {@code this} or {@code Outer.this}. */
   static boolean isThis(ExpressionTree tree) {
     ExpressionTree stripped = strip(tree);
@@ -105,7 +111,7 @@ final class Sources {
           found[0] = new TreePath(getCurrentPath(), tree);
           return null;
         }
-        return super.scan(tree, unused);
+        return super.scan(tree, null);
       }
     }.scan(new TreePath(unit), null);
     return found[0];
@@ -149,7 +155,7 @@ final class Sources {
           visitor.accept(getCurrentPath());
           return null;
         }
-        return super.visitMemberSelect(tree, unused);
+        return super.visitMemberSelect(tree, null);
       }
     }.scan(root, null);
   }
@@ -162,7 +168,7 @@ final class Sources {
         symbol,
         path -> {
           if (path.getParentPath().getLeaf() instanceof AssignmentTree assignment
-              && assignment.getVariable() == path.getLeaf()) {
+              && same(assignment.getVariable(), path.getLeaf())) {
             values.add(assignment.getExpression());
           }
         });

@@ -8,6 +8,7 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.VariableTreeMatcher;
 import com.google.errorprone.matchers.Description;
+import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
@@ -62,8 +63,13 @@ import org.jspecify.annotations.Nullable;
  * <p>Growth is {@code add}, {@code put}, {@code computeIfAbsent}, {@code merge}, {@code offer},
  * {@code push} and their siblings on the field, on a view of it (a Multimap's {@code get(key)}),
  * or on a local alias of either; {@code Collections.addAll(field, ...)}; a method reference such
- * as {@code field::add}. Growth inside a static initialiser, a static field initialiser, or a
- * private method called only from those does not count.
+ * as {@code field::add}. Growth inside a static initialiser, a static field initialiser, a
+ * private method called only from those, or a registration method that the class itself calls
+ * from its static initialiser (a table of the class's own vocabulary, filled at start-up) does not
+ * count. Nor does memoising a lookup keyed by a value type ({@code String}, a boxed primitive, an
+ * enum, a {@code Class}): {@code computeIfAbsent(key, ...)} or a {@code put(key, ...)} after
+ * looking the same key up; such a table is bounded by the vocabulary of its keys, and an unbounded
+ * memo is better written, and checked, as a cache ({@code UnboundedCache}).
  *
  * <p>Not reported:
  *
@@ -178,6 +184,9 @@ public final class StaticCollectionGrows extends BugChecker implements VariableT
           "com.github.benmanes.caffeine.cache.AsyncCache",
           "com.google.common.cache.CacheBuilder",
           "com.google.common.cache.Cache");
+
+  private static final Supplier<Type> MULTIMAP =
+      VisitorState.memoize(state -> state.getTypeFromString("com.google.common.collect.Multimap"));
 
   /** Creates the check; Error Prone calls this constructor. */
   public StaticCollectionGrows() {}
@@ -294,7 +303,7 @@ public final class StaticCollectionGrows extends BugChecker implements VariableT
       if (method.isStatic() && IMMUTABLE_FACTORIES.contains(name)) {
         // Guava's mutable factories (Maps.newHashMap, HashMultimap.create, ...) are not
         // immutable: only the JDK's and Guava's Immutable* factories are.
-        return owner.startsWith("java.util.") && !name.equals("create")
+        return (owner.startsWith("java.util.") && !name.equals("create"))
             || owner.startsWith("com.google.common.collect.Immutable")
             || isBounded(ASTHelpers.getType(invocation), state);
       }
@@ -368,7 +377,7 @@ public final class StaticCollectionGrows extends BugChecker implements VariableT
       Tree parent = parentPath.getLeaf();
       Tree leaf = path.getLeaf();
       if (parent instanceof AssignmentTree assignment) {
-        if (assignment.getVariable() == leaf) {
+        if (Sources.same(assignment.getVariable(), leaf)) {
           if (isField && !inStaticInit(parentPath)) {
             drained = true; // replaced: the old contents become unreachable
           }
@@ -379,8 +388,8 @@ public final class StaticCollectionGrows extends BugChecker implements VariableT
       }
       if (parent instanceof MemberSelectTree select
           && parentPath.getParentPath().getLeaf() instanceof MethodInvocationTree invocation
-          && invocation.getMethodSelect() == select) {
-        classifyCall(parentPath.getParentPath(), invocation, select, isField);
+          && Sources.same(invocation.getMethodSelect(), select)) {
+        classifyCall(parentPath.getParentPath(), invocation, select);
         return;
       }
       if (parent instanceof MemberReferenceTree reference) {
@@ -394,12 +403,12 @@ public final class StaticCollectionGrows extends BugChecker implements VariableT
       }
       if (parent instanceof ParenthesizedTree
           || parent instanceof TypeCastTree
-          || parent instanceof ConditionalExpressionTree conditional
-              && conditional.getCondition() != leaf) {
+          || (parent instanceof ConditionalExpressionTree conditional
+              && !Sources.same(conditional.getCondition(), leaf))) {
         classify(parentPath, false);
         return;
       }
-      if (parent instanceof VariableTree variable && variable.getInitializer() == leaf) {
+      if (parent instanceof VariableTree variable && Sources.same(variable.getInitializer(), leaf)) {
         Symbol.VarSymbol alias = ASTHelpers.getSymbol(variable);
         if (alias.getKind() == ElementKind.LOCAL_VARIABLE
             || alias.getKind() == ElementKind.RESOURCE_VARIABLE) {
@@ -439,17 +448,19 @@ public final class StaticCollectionGrows extends BugChecker implements VariableT
     }
 
     private void classifyCall(
-        TreePath callPath, MethodInvocationTree invocation, MemberSelectTree select, boolean isField) {
+        TreePath callPath, MethodInvocationTree invocation, MemberSelectTree select) {
       String name = select.getIdentifier().toString();
-      if (isDrain(name) || REMAPPING.contains(name) && mayReturnNull(invocation)) {
+      if (isDrain(name) || (REMAPPING.contains(name) && mayReturnNull(invocation))) {
         drained = true;
         return;
       }
       if (GROW.contains(name)) {
-        grew(invocation, callPath);
+        if (!isVocabularyMemo(invocation, name, callPath)) {
+          grew(invocation, callPath);
+        }
         return;
       }
-      if (VIEWS.contains(name) || name.equals("get") && isMultimap(select.getExpression())) {
+      if (VIEWS.contains(name) || (name.equals("get") && isMultimap(select.getExpression()))) {
         classify(callPath, false); // what is done to a view is done to the collection
       }
       // Anything else reads.
@@ -461,7 +472,7 @@ public final class StaticCollectionGrows extends BugChecker implements VariableT
       String owner = method.owner.getQualifiedName().toString();
       if (owner.equals("java.util.Collections")
           && name.equals("addAll")
-          && invocation.getArguments().get(0) == leaf) {
+          && Sources.same(invocation.getArguments().get(0), leaf)) {
         grew(invocation, callPath);
         return;
       }
@@ -484,6 +495,78 @@ public final class StaticCollectionGrows extends BugChecker implements VariableT
       escapes = true;
     }
 
+    /**
+     * Whether the growth memoises a lookup keyed by a value type ({@code String}, a boxed
+     * primitive, an enum or a {@code Class}): {@code computeIfAbsent(key, ...)}, or a {@code
+     * put(key, ...)} in a method that first looks the same key up. Such a table is bounded by the
+     * vocabulary of its keys (scheme names, permission bits, classes), not by traffic.
+     */
+    private boolean isVocabularyMemo(MethodInvocationTree invocation, String name, TreePath path) {
+      if (invocation.getArguments().isEmpty()
+          || !(name.equals("computeIfAbsent") || name.equals("put") || name.equals("putIfAbsent"))) {
+        return false;
+      }
+      ExpressionTree key = invocation.getArguments().get(0);
+      if (!isValueType(ASTHelpers.getType(key))) {
+        return false;
+      }
+      if (name.equals("computeIfAbsent")) {
+        return true;
+      }
+      Symbol.VarSymbol keyVariable = Sources.variable(key);
+      ExpressionTree table = ASTHelpers.getReceiver(invocation);
+      MethodTree method = ASTHelpers.findEnclosingNode(path, MethodTree.class);
+      if (keyVariable == null || table == null || method == null || method.getBody() == null) {
+        return false;
+      }
+      Boolean lookedUp =
+          method
+              .getBody()
+              .accept(
+                  new TreeScanner<Boolean, Void>() {
+                    @Override
+                    public Boolean visitMethodInvocation(MethodInvocationTree call, Void unused) {
+                      String called = Sources.methodName(call);
+                      ExpressionTree receiver = ASTHelpers.getReceiver(call);
+                      if ((called.equals("get") || called.equals("containsKey"))
+                          && receiver != null
+                          && ASTHelpers.sameVariable(
+                              Sources.strip(receiver), Sources.strip(table))
+                          && call.getArguments().size() == 1
+                          && Sources.reads(call.getArguments().get(0), keyVariable)) {
+                        return true;
+                      }
+                      return super.visitMethodInvocation(call, null);
+                    }
+
+                    @Override
+                    public Boolean reduce(Boolean a, Boolean b) {
+                      return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
+                    }
+                  },
+                  null);
+      return Boolean.TRUE.equals(lookedUp);
+    }
+
+    private boolean isValueType(@Nullable Type type) {
+      if (type == null) {
+        return false;
+      }
+      if (type.isPrimitive()) {
+        return true;
+      }
+      if (type.tsym == null) {
+        return false;
+      }
+      if (type.tsym.getKind() == ElementKind.ENUM) {
+        return true;
+      }
+      String name = type.tsym.getQualifiedName().toString();
+      return name.equals("java.lang.String")
+          || name.equals("java.lang.Class")
+          || state.getTypes().unboxedType(type).isPrimitive();
+    }
+
     private void grew(Tree site, TreePath path) {
       if (growth == null && !inStaticInit(path)) {
         growth = site;
@@ -492,7 +575,7 @@ public final class StaticCollectionGrows extends BugChecker implements VariableT
 
     private boolean isMultimap(ExpressionTree receiver) {
       Type type = ASTHelpers.getType(receiver);
-      Type multimap = state.getTypeFromString("com.google.common.collect.Multimap");
+      Type multimap = MULTIMAP.get(state);
       return type != null && multimap != null && ASTHelpers.isSubtype(type, multimap, state);
     }
 
@@ -519,25 +602,32 @@ public final class StaticCollectionGrows extends BugChecker implements VariableT
       return false;
     }
 
-    /** Whether a private method is called only while the class is being initialised. */
+    /**
+     * Whether a method runs only while the class is being initialised: a private method called
+     * only from static initialisation, or a registration method (of any visibility) that the
+     * class itself calls from its static initialisation to fill its own table.
+     */
     private boolean isInitOnly(Symbol.MethodSymbol method) {
       Boolean known = initOnly.get(method);
       if (known != null) {
         return known;
       }
-      if (!method.getModifiers().contains(Modifier.PRIVATE) || !deciding.add(method)) {
+      if (!deciding.add(method)) {
         return false;
       }
       boolean[] calledOnlyFromInit = {true};
+      boolean[] calledFromInit = {false};
       boolean[] called = {false};
       new TreePathScanner<Void, Void>() {
         @Override
         public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
           if (method.equals(ASTHelpers.getSymbol(tree))) {
             called[0] = true;
-            calledOnlyFromInit[0] &= inStaticInit(getCurrentPath());
+            boolean init = inStaticInit(getCurrentPath());
+            calledOnlyFromInit[0] &= init;
+            calledFromInit[0] |= init;
           }
-          return super.visitMethodInvocation(tree, unused);
+          return super.visitMethodInvocation(tree, null);
         }
 
         @Override
@@ -545,11 +635,14 @@ public final class StaticCollectionGrows extends BugChecker implements VariableT
           if (method.equals(ASTHelpers.getSymbol(tree))) {
             calledOnlyFromInit[0] = false;
           }
-          return super.visitMemberReference(tree, unused);
+          return super.visitMemberReference(tree, null);
         }
       }.scan(new TreePath(state.getPath().getCompilationUnit()), null);
       deciding.remove(method);
-      boolean result = called[0] && calledOnlyFromInit[0];
+      boolean result =
+          called[0]
+              && ((calledOnlyFromInit[0] && method.getModifiers().contains(Modifier.PRIVATE))
+                  || calledFromInit[0]);
       initOnly.put(method, result);
       return result;
     }

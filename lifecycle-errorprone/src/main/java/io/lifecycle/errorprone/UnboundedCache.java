@@ -27,6 +27,7 @@ import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Type;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -48,6 +49,10 @@ import javax.lang.model.element.ElementKind;
  * origin cannot be seen (a parameter, a field, a method of another class, a spec string, a local
  * that is passed elsewhere) is not reported. When several origins are possible the chain is
  * reported only if all of them are unbounded.
+ *
+ * <p>A cache with {@code weakKeys()} whose keys are {@code Class} or {@code ClassLoader} objects is
+ * not reported: it holds at most one entry per live class, and an entry goes when its class is
+ * unloaded.
  *
  * <p>There is no suggested fix: the right bound is the caller's decision.
  */
@@ -101,7 +106,7 @@ public final class UnboundedCache extends BugChecker implements MethodInvocation
     if (receiver == null) {
       return Description.NO_MATCH;
     }
-    if (new Origins(state).bound(receiver) != Bound.UNBOUNDED) {
+    if (weakClassKeys(tree, receiver) || new Origins(state).bound(receiver) != Bound.UNBOUNDED) {
       return Description.NO_MATCH;
     }
     String builder =
@@ -117,6 +122,31 @@ public final class UnboundedCache extends BugChecker implements MethodInvocation
                 + " maximumWeight(n) with a weigher (weak/soft references and expiry do not bound"
                 + " the count)")
         .build();
+  }
+
+  /**
+   * Whether the cache holds {@code Class} or {@code ClassLoader} keys weakly: its size is then
+   * bounded by the classes alive, and an entry goes when its class is unloaded.
+   */
+  private static boolean weakClassKeys(MethodInvocationTree build, ExpressionTree receiver) {
+    Type cache = ASTHelpers.getType(build);
+    if (cache == null || cache.getTypeArguments().isEmpty()) {
+      return false;
+    }
+    Type key = cache.getTypeArguments().get(0);
+    if (key.tsym == null
+        || !(key.tsym.getQualifiedName().contentEquals("java.lang.Class")
+            || key.tsym.getQualifiedName().contentEquals("java.lang.ClassLoader"))) {
+      return false;
+    }
+    for (ExpressionTree current = Sources.strip(receiver);
+        current instanceof MethodInvocationTree call;
+        current = ASTHelpers.getReceiver(call) == null ? null : Sources.strip(ASTHelpers.getReceiver(call))) {
+      if (Sources.methodName(call).equals("weakKeys")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isBuilder(Symbol symbol) {
@@ -233,7 +263,7 @@ public final class UnboundedCache extends BugChecker implements MethodInvocation
             path -> {
               Tree parent = path.getParentPath().getLeaf();
               if (parent instanceof AssignmentTree assignment
-                  && assignment.getVariable() == path.getLeaf()) {
+                  && Sources.same(assignment.getVariable(), path.getLeaf())) {
                 return;
               }
               if (parent instanceof MemberSelectTree

@@ -35,6 +35,7 @@ import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import javax.lang.model.element.ElementKind;
@@ -78,6 +79,17 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code put} on a queue that never blocks an insert: {@code PriorityBlockingQueue}, {@code
  *       DelayQueue}, {@code LinkedTransferQueue}, or a {@code LinkedBlockingQueue}/{@code Deque}
  *       created without a capacity in this compilation unit and never reassigned;
+ *   <li>the body of an untimed wait itself: a method that implements one of these waits (a
+ *       {@code Future.get()} implementation) or is named like one with at most one parameter (a
+ *       class's own {@code join()} or {@code await()}), a wrapper named for the wait applied to its
+ *       parameter ({@code getUninterruptibly(Future)}), and a method that takes a timeout ({@code
+ *       Duration}, {@code TimeUnit}, a number named like a timeout): their callers choose;
+ *   <li>{@code take()} in a loop (a consumer's idle wait), and any wait on a path reached only
+ *       from a thread's {@code run()} (it blocks only that thread, which its owner stops by
+ *       interrupt) or only from {@code static main} (a launcher waiting for its server);
+ *   <li>a test hook: a field marked {@code @VisibleForTesting}, or one that this code only ever
+ *       sets to null;
+ *   <li>{@code get()} on a future taken from a {@code CompletionService} or a queue of futures;
  *   <li>{@code Lock.lock()} (out of scope: a lock is held for short critical sections).
  * </ul>
  *
@@ -213,6 +225,12 @@ public final class UnboundedWait extends BugChecker implements MethodInvocationT
               "join(Duration)",
               false));
 
+  /** Every name of {@link #WAITS}. */
+  private static final Set<String> WAIT_NAMES =
+      WAITS.stream()
+          .flatMap(wait -> wait.names().stream())
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
   /** The matchers of {@link #WAITS}, built once. */
   private static final List<Matcher<ExpressionTree>> MATCHERS =
       WAITS.stream().map(Wait::matcher).toList();
@@ -265,11 +283,29 @@ public final class UnboundedWait extends BugChecker implements MethodInvocationT
       return Description.NO_MATCH;
     }
     ExpressionTree receiver = ASTHelpers.getReceiver(tree);
-    if (wait.call().startsWith("BlockingQueue.put") && putNeverBlocks(tree, receiver, state)) {
+    MethodTree enclosing = enclosingMethod(state.getPath());
+    if (enclosing != null
+        && (takesTimeout(enclosing)
+            || wrapsWait(enclosing, wait, receiver)
+            || reachedOnlyFrom(enclosing, UnboundedWait::isMain, state, new HashSet<>())
+            || reachedOnlyFrom(enclosing, UnboundedWait::isRun, state, new HashSet<>()))) {
+      return Description.NO_MATCH;
+    }
+    if (receiver != null && isTestHook(receiver, state)) {
+      return Description.NO_MATCH;
+    }
+    if (wait.names().contains("take") || wait.names().contains("takeFirst")) {
+      if (inLoop(state.getPath())) {
+        return Description.NO_MATCH;
+      }
+    }
+    if (wait.call().startsWith("BlockingQueue.put") && putNeverBlocks(receiver, state)) {
       return Description.NO_MATCH;
     }
     if (wait.future() && receiver != null) {
-      if (hasTimeout(receiver, state) || knownDone(receiver, state.getPath())) {
+      if (hasTimeout(receiver, state)
+          || knownDone(receiver, state.getPath())
+          || fromCompletionQueue(receiver, state)) {
         return Description.NO_MATCH;
       }
     }
@@ -306,12 +342,251 @@ public final class UnboundedWait extends BugChecker implements MethodInvocationT
     return false;
   }
 
+  /**
+   * Whether the waited object is a test hook: a field marked {@code @VisibleForTesting}, or a
+   * non-final field that this code never sets to anything but null (so only tests set it).
+   */
+  private static boolean isTestHook(ExpressionTree receiver, VisitorState state) {
+    Symbol.VarSymbol field = Sources.variable(receiver);
+    if (field == null || field.getKind() != ElementKind.FIELD) {
+      return false;
+    }
+    if (ASTHelpers.hasDirectAnnotationWithSimpleName(field, "VisibleForTesting")) {
+      return true;
+    }
+    if (field.getModifiers().contains(javax.lang.model.element.Modifier.FINAL)) {
+      return false;
+    }
+    TreePath declaration = Sources.findDeclaration(state, field);
+    if (declaration == null) {
+      return false;
+    }
+    List<ExpressionTree> values =
+        new java.util.ArrayList<>(
+            Sources.assignedValues(new TreePath(state.getPath().getCompilationUnit()), field));
+    ExpressionTree initializer = ((VariableTree) declaration.getLeaf()).getInitializer();
+    if (initializer != null) {
+      values.add(initializer);
+    }
+    for (ExpressionTree value : values) {
+      if (Sources.strip(value).getKind() != Tree.Kind.NULL_LITERAL) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The method whose body holds {@code path}, or null inside a lambda or a class initialiser. */
+  private static @Nullable MethodTree enclosingMethod(TreePath path) {
+    for (Tree tree : path) {
+      if (tree instanceof LambdaExpressionTree || tree instanceof ClassTree) {
+        return null;
+      }
+      if (tree instanceof MethodTree method) {
+        return method;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether the method takes a timeout ({@code Duration}, {@code TimeUnit}, a {@code long} or
+   * {@code int} named like a timeout, or a {@code timed} flag): it offers a bound, and its untimed
+   * path runs only when its caller asks to wait forever.
+   */
+  private static boolean takesTimeout(MethodTree method) {
+    for (VariableTree parameter : method.getParameters()) {
+      Type type = ASTHelpers.getType(parameter);
+      if (type == null) {
+        continue;
+      }
+      String typeName = type.tsym == null ? "" : type.tsym.getQualifiedName().toString();
+      String name = parameter.getName().toString().toLowerCase(java.util.Locale.ROOT);
+      if (typeName.equals("java.time.Duration")
+          || typeName.equals("java.util.concurrent.TimeUnit")
+          || (type.isPrimitive() && TIMEOUT_NAME.matcher(name).find())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static final java.util.regex.Pattern TIMEOUT_NAME =
+      java.util.regex.Pattern.compile("timeout|nanos|millis|wait|deadline|timed");
+
+  private static boolean isMain(MethodTree method) {
+    Symbol.MethodSymbol symbol = ASTHelpers.getSymbol(method);
+    return symbol.isStatic()
+        && method.getName().contentEquals("main")
+        && method.getParameters().size() == 1;
+  }
+
+  private static boolean isRun(MethodTree method) {
+    return method.getName().contentEquals("run") && method.getParameters().isEmpty();
+  }
+
+  /**
+   * Whether {@code method} is {@code root}, or is called in this compilation unit, and only from
+   * methods that are themselves reached only from a root: the body of {@code main} (a launcher
+   * waiting for its server's lifetime) or of a thread's {@code run()} (a worker's idle wait, which
+   * its owner ends by interrupt or by a stop flag and a notification).
+   */
+  private static boolean reachedOnlyFrom(
+      MethodTree method,
+      java.util.function.Predicate<MethodTree> root,
+      VisitorState state,
+      Set<Symbol.MethodSymbol> visiting) {
+    if (root.test(method)) {
+      return true;
+    }
+    Symbol.MethodSymbol symbol = ASTHelpers.getSymbol(method);
+    if (!visiting.add(symbol) || visiting.size() > 8) {
+      return false;
+    }
+    List<TreePath> callers = new java.util.ArrayList<>();
+    boolean[] referenced = {false};
+    new com.sun.source.util.TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        if (symbol.equals(ASTHelpers.getSymbol(tree))) {
+          callers.add(getCurrentPath());
+        }
+        return super.visitMethodInvocation(tree, null);
+      }
+
+      @Override
+      public Void visitMemberReference(MemberReferenceTree tree, Void unused) {
+        if (symbol.equals(ASTHelpers.getSymbol(tree))) {
+          referenced[0] = true;
+        }
+        return super.visitMemberReference(tree, null);
+      }
+    }.scan(new TreePath(state.getPath().getCompilationUnit()), null);
+    if (callers.isEmpty() || referenced[0]) {
+      return false;
+    }
+    for (TreePath caller : callers) {
+      MethodTree enclosing = enclosingMethod(caller);
+      if (enclosing == null || !reachedOnlyFrom(enclosing, root, state, visiting)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether the method is a wrapper of the same untimed wait (named for it, like {@code
+   * getUninterruptibly(Future)} or {@code awaitQuietly(CountDownLatch)}) applied to its own
+   * parameter: its callers choose to wait, and are the ones to report.
+   */
+  private static boolean wrapsWait(
+      MethodTree method, Wait wait, @Nullable ExpressionTree receiver) {
+    String name = method.getName().toString();
+    boolean named = false;
+    if (WAIT_NAMES.contains(name) && method.getParameters().size() <= 1) {
+      return true; // this class's own untimed wait, such as a join() that joins its thread
+    }
+    for (String waitName : wait.names()) {
+      named |= name.startsWith(waitName);
+    }
+    if (!named || receiver == null) {
+      return false;
+    }
+    ExpressionTree root = Sources.strip(receiver);
+    while (root instanceof MemberSelectTree select) {
+      root = Sources.strip(select.getExpression());
+    }
+    Symbol symbol = ASTHelpers.getSymbol(root);
+    return symbol != null && symbol.getKind() == ElementKind.PARAMETER;
+  }
+
+  /**
+   * Whether {@code path} is inside a loop in its method: a {@code take()} there is the idle wait of
+   * a consumer thread, which its owner stops by interrupt or a poison element.
+   */
+  private static boolean inLoop(TreePath path) {
+    for (Tree tree : path) {
+      if (tree instanceof LambdaExpressionTree
+          || tree instanceof ClassTree
+          || tree instanceof MethodTree) {
+        return false;
+      }
+      if (tree instanceof com.sun.source.tree.WhileLoopTree
+          || tree instanceof com.sun.source.tree.DoWhileLoopTree
+          || tree instanceof com.sun.source.tree.ForLoopTree
+          || tree instanceof com.sun.source.tree.EnhancedForLoopTree) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the future was taken from a queue of futures or a {@code CompletionService}: futures are
+   * queued when they complete.
+   */
+  private static boolean fromCompletionQueue(ExpressionTree receiver, VisitorState state) {
+    ExpressionTree stripped = Sources.strip(receiver);
+    if (isQueueRead(stripped)) {
+      return true;
+    }
+    Symbol.VarSymbol var = Sources.variable(stripped);
+    if (var == null || var.getKind() != ElementKind.LOCAL_VARIABLE) {
+      return false;
+    }
+    TreePath declaration = Sources.findDeclaration(state, var);
+    if (declaration == null) {
+      return false;
+    }
+    List<ExpressionTree> values =
+        new java.util.ArrayList<>(Sources.assignedValues(Sources.localScope(declaration), var));
+    ExpressionTree initializer = ((VariableTree) declaration.getLeaf()).getInitializer();
+    if (initializer != null) {
+      values.add(initializer);
+    }
+    boolean any = false;
+    for (ExpressionTree value : values) {
+      ExpressionTree v = Sources.strip(value);
+      if (v.getKind() == Tree.Kind.NULL_LITERAL) {
+        continue;
+      }
+      if (!isQueueRead(v)) {
+        return false;
+      }
+      any = true;
+    }
+    return any;
+  }
+
+  private static boolean isQueueRead(ExpressionTree tree) {
+    if (!(tree instanceof MethodInvocationTree invocation)) {
+      return false;
+    }
+    String name = Sources.methodName(invocation);
+    if (!name.equals("take") && !name.equals("poll")) {
+      return false;
+    }
+    ExpressionTree receiver = ASTHelpers.getReceiver(invocation);
+    Type type = receiver == null ? null : ASTHelpers.getType(receiver);
+    if (type == null || type.tsym == null) {
+      return false;
+    }
+    String owner = type.tsym.getQualifiedName().toString();
+    if (owner.endsWith("CompletionService")) {
+      return true;
+    }
+    // A queue whose elements are futures.
+    Type element = type.getTypeArguments().isEmpty() ? null : type.getTypeArguments().get(0);
+    return element != null
+        && element.tsym != null
+        && element.tsym.getSimpleName().toString().endsWith("Future");
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Queues whose put never blocks
   // ---------------------------------------------------------------------------------------------
 
-  private static boolean putNeverBlocks(
-      MethodInvocationTree tree, @Nullable ExpressionTree receiver, VisitorState state) {
+  private static boolean putNeverBlocks(@Nullable ExpressionTree receiver, VisitorState state) {
     Type type =
         receiver == null
             ? ASTHelpers.getType(ASTHelpers.findEnclosingNode(state.getPath(), ClassTree.class))
@@ -324,23 +599,30 @@ public final class UnboundedWait extends BugChecker implements MethodInvocationT
       return false;
     }
     TreePath declaration = Sources.findDeclaration(state, var);
-    if (declaration == null
-        || !(declaration.getLeaf() instanceof VariableTree variable)
-        || variable.getInitializer() == null) {
+    if (declaration == null || !(declaration.getLeaf() instanceof VariableTree variable)) {
       return false;
     }
     TreePath scope =
         var.getKind() == ElementKind.FIELD
             ? new TreePath(state.getPath().getCompilationUnit())
             : Sources.localScope(declaration);
-    if (!Sources.assignedValues(scope, var).isEmpty()) {
+    List<ExpressionTree> values = new java.util.ArrayList<>(Sources.assignedValues(scope, var));
+    if (variable.getInitializer() != null) {
+      values.add(variable.getInitializer());
+    }
+    if (values.isEmpty()) {
       return false;
     }
-    return Sources.strip(variable.getInitializer()) instanceof NewClassTree created
-        && created.getClassBody() == null
-        && (extendsAny(ASTHelpers.getType(created), NON_BLOCKING_PUT, state)
-            || (extendsAny(ASTHelpers.getType(created), OPTIONALLY_BOUNDED, state)
-                && !hasIntArgument(created)));
+    for (ExpressionTree value : values) {
+      if (!(Sources.strip(value) instanceof NewClassTree created
+          && created.getClassBody() == null
+          && (extendsAny(ASTHelpers.getType(created), NON_BLOCKING_PUT, state)
+              || (extendsAny(ASTHelpers.getType(created), OPTIONALLY_BOUNDED, state)
+                  && !hasIntArgument(created))))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean hasIntArgument(NewClassTree created) {
@@ -431,23 +713,23 @@ public final class UnboundedWait extends BugChecker implements MethodInvocationT
         child = parent.getLeaf(), parent = parent.getParentPath()) {
       Tree leaf = parent.getLeaf();
       if (leaf instanceof IfTree ifTree) {
-        if (child == ifTree.getThenStatement() && implies(ifTree.getCondition(), receiver, true)) {
+        if (Sources.same(child, ifTree.getThenStatement()) && implies(ifTree.getCondition(), receiver, true)) {
           return true;
         }
-        if (child == ifTree.getElseStatement()
+        if (Sources.same(child, ifTree.getElseStatement())
             && implies(ifTree.getCondition(), receiver, false)) {
           return true;
         }
       } else if (leaf instanceof ConditionalExpressionTree conditional) {
-        if (child == conditional.getTrueExpression()
+        if (Sources.same(child, conditional.getTrueExpression())
             && implies(conditional.getCondition(), receiver, true)) {
           return true;
         }
-        if (child == conditional.getFalseExpression()
+        if (Sources.same(child, conditional.getFalseExpression())
             && implies(conditional.getCondition(), receiver, false)) {
           return true;
         }
-      } else if (leaf instanceof BinaryTree binary && child == binary.getRightOperand()) {
+      } else if (leaf instanceof BinaryTree binary && Sources.same(child, binary.getRightOperand())) {
         if (binary.getKind() == Tree.Kind.CONDITIONAL_AND
             && implies(binary.getLeftOperand(), receiver, true)) {
           return true;
@@ -501,7 +783,7 @@ public final class UnboundedWait extends BugChecker implements MethodInvocationT
   /** Whether a statement before {@code child} in {@code block} leaves unless the future is done. */
   private static boolean exitsUnlessDone(BlockTree block, Tree child, ExpressionTree future) {
     for (StatementTree statement : block.getStatements()) {
-      if (statement == child) {
+      if (Sources.same(statement, child)) {
         return false;
       }
       if (statement instanceof IfTree ifTree
@@ -537,7 +819,7 @@ public final class UnboundedWait extends BugChecker implements MethodInvocationT
     }
     // Futures.addCallback-style statics: the future is an argument, not the receiver.
     for (ExpressionTree argument : registration.getArguments()) {
-      if (argument != callback.getLeaf() && completes(argument, future)) {
+      if (!Sources.same(argument, callback.getLeaf()) && completes(argument, future)) {
         return true;
       }
     }

@@ -178,6 +178,58 @@ final class ListenerNeverRemovedTest {
             "    new SimpleSignal().addListener(() -> {});",
             "    addListener(() -> {});",
             "    this.addStateListener(() -> {});",
+            "    signal().addListener(() -> {});",
+            "    manager.signal().addStateListener(() -> {});",
+            "  }",
+            "  private final Manager manager = new Manager();",
+            "  Signal signal() { return button; }",
+            "  static final class Manager { Signal signal() { return new SimpleSignal(); } }",
+            "  void external(Signal other) {",
+            "    // BUG: Diagnostic contains: ListenerNeverRemoved",
+            "    other.addStateListener(() -> {});",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** A source that this class closes, or makes through its own factory method, is owned. */
+  @Test
+  void sourceClosedOrMadeHere_notReported() {
+    helper
+        .addSourceLines(
+            "Client.java",
+            "class Client implements AutoCloseable {",
+            "  interface Source extends Signal, AutoCloseable {}",
+            "  private final Source source;",
+            "  private Source other;",
+            "  Client(Source s, Source o) {",
+            "    this.source = s;",
+            "    this.other = o;",
+            "    source.addListener(() -> {});",
+            "    other.addStateListener(() -> {});",
+            "    Signal made = make(1);",
+            "    made.addStateListener(() -> {});",
+            "  }",
+            "  protected Signal make(int n) {",
+            "    Signal s = null;",
+            "    s = new SimpleSignal();",
+            "    return s;",
+            "  }",
+            "  void connect() {",
+            "    configure(make(2));",
+            "    Holder holder = new Holder();",
+            "    holder.signal.addStateListener(() -> {});",
+            "  }",
+            "  protected void configure(Signal fresh) { fresh.addStateListener(() -> {}); }",
+            "  public void exposed(Signal any) {",
+            "    // BUG: Diagnostic contains: ListenerNeverRemoved",
+            "    any.addStateListener(() -> {});",
+            "  }",
+            "  static final class Holder { Signal signal = new SimpleSignal(); }",
+            "  @Override public void close() throws Exception {",
+            "    source.close();",
+            "    Source copy = other;",
+            "    copy.close();",
             "  }",
             "}")
         .doTest();

@@ -45,14 +45,14 @@ final class StaticCollectionGrowsTest {
             "import java.util.function.Function;",
             "class Memo {",
             "  // BUG: Diagnostic contains: StaticCollectionGrows",
-            "  private static final Map<Class<?>, String> NAMES = new HashMap<>();",
+            "  private static final Map<Object, String> NAMES = new HashMap<>();",
             "  // BUG: Diagnostic contains: StaticCollectionGrows",
             "  private static final Map<String, Integer> COUNTS = new HashMap<>();",
             "  // BUG: Diagnostic contains: StaticCollectionGrows",
             "  private static final Set<String> SEEN = new HashSet<>();",
             "  // BUG: Diagnostic contains: StaticCollectionGrows",
             "  private static final Deque<String> STACK = new ArrayDeque<>();",
-            "  static String name(Class<?> type) { return NAMES.computeIfAbsent(type, Class::getName); }",
+            "  static String name(Object o) { return NAMES.computeIfAbsent(o, String::valueOf); }",
             "  static void count(String key) { COUNTS.merge(key, 1, Integer::sum); }",
             "  static void see(List<String> keys) { keys.forEach(SEEN::add); }",
             "  static void push(String... items) { Collections.addAll(STACK, items); }",
@@ -120,6 +120,60 @@ final class StaticCollectionGrowsTest {
             "  }",
             "  static Integer code(String name) { return CODES.get(name); }",
             "  static boolean known(String k) { return KEYS.contains(k) || NAMES.contains(k); }",
+            "}")
+        .doTest();
+  }
+
+  /** A registration method the class calls from its own static initialiser fills a table. */
+  @Test
+  void registrationMethodUsedAtInit_notReported() {
+    helper
+        .addSourceLines(
+            "Commands.java",
+            "import java.util.*;",
+            "class Commands {",
+            "  private static final Map<String, Runnable> COMMANDS = new HashMap<>();",
+            "  // BUG: Diagnostic contains: StaticCollectionGrows",
+            "  private static final List<Runnable> LATE = new ArrayList<>();",
+            "  static {",
+            "    register(\"noop\", () -> {});",
+            "  }",
+            "  public static void register(String name, Runnable command) {",
+            "    COMMANDS.put(name, command);",
+            "  }",
+            "  public static void registerLate(Runnable command) { LATE.add(command); }",
+            "  static Runnable find(String name) { return COMMANDS.get(name); }",
+            "  static int late() { return LATE.size(); }",
+            "}")
+        .doTest();
+  }
+
+  /** A memo keyed by a value type is bounded by its key vocabulary; a registration is not. */
+  @Test
+  void vocabularyMemo_notReported() {
+    helper
+        .addSourceLines(
+            "Lookup.java",
+            "import java.util.*;",
+            "import java.util.concurrent.*;",
+            "class Lookup {",
+            "  private static final Map<Integer, String> PERMS = new ConcurrentHashMap<>();",
+            "  // BUG: Diagnostic contains: StaticCollectionGrows",
+            "  private static final Map<String, Object> FACTORIES = new ConcurrentHashMap<>();",
+            "  private static final Map<Class<?>, String> NAMES = new ConcurrentHashMap<>();",
+            "  static String perm(int bits) { return PERMS.computeIfAbsent(bits, Integer::toBinaryString); }",
+            "  static String name(Class<?> type) { return NAMES.computeIfAbsent(type, Class::getName); }",
+            "  static Object factory(String scheme) {",
+            "    Object f = FACTORIES.get(scheme);",
+            "    if (f == null) {",
+            "      f = new Object();",
+            "      FACTORIES.put(scheme, f);",
+            "    }",
+            "    return f;",
+            "  }",
+            "  public static void register(String scheme, Object factory) {",
+            "    FACTORIES.put(scheme, factory);",
+            "  }",
             "}")
         .doTest();
   }

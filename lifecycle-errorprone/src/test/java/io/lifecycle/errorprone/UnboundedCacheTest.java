@@ -187,6 +187,25 @@ final class UnboundedCacheTest {
         .doTest();
   }
 
+  /** Weakly held class keys are bounded by the classes alive; other weak keys are not. */
+  @Test
+  void weakClassKeys_notReported() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import com.google.common.cache.*;",
+            "import java.util.List;",
+            "class Test {",
+            "  LoadingCache<Class<?>, List<String>> methods =",
+            "      CacheBuilder.newBuilder().weakKeys().build(CacheLoader.from(c -> List.of()));",
+            "  // BUG: Diagnostic contains: UnboundedCache",
+            "  Cache<Class<?>, String> strong = CacheBuilder.newBuilder().build();",
+            "  // BUG: Diagnostic contains: UnboundedCache",
+            "  Cache<Object, String> weakObjects = CacheBuilder.newBuilder().weakKeys().build();",
+            "}")
+        .doTest();
+  }
+
   /** The message names the cause and the fix. */
   @Test
   void message_namesCauseAndFix() {

@@ -17,7 +17,7 @@ final class UnboundedWaitTest {
             "import java.util.concurrent.*;",
             "import java.util.concurrent.locks.*;",
             "class Test {",
-            "  void waits(Future<String> f, CompletableFuture<String> cf, CountDownLatch latch,",
+            "  void blocks(Future<String> f, CompletableFuture<String> cf, CountDownLatch latch,",
             "      CyclicBarrier barrier, Condition condition, Thread thread, Object monitor,",
             "      BlockingQueue<String> queue, BlockingDeque<String> deque,",
             "      TransferQueue<String> transfer, Semaphore semaphore, io.lifecycle.core.Scope scope)",
@@ -77,7 +77,7 @@ final class UnboundedWaitTest {
             "import java.util.concurrent.*;",
             "import java.util.concurrent.locks.*;",
             "class Test {",
-            "  void waits(Future<String> f, CompletableFuture<String> cf, CountDownLatch latch,",
+            "  void blocks(Future<String> f, CompletableFuture<String> cf, CountDownLatch latch,",
             "      Condition condition, Thread thread, Object monitor, BlockingQueue<String> queue,",
             "      Semaphore semaphore, Lock lock, io.lifecycle.core.Scope scope) throws Exception {",
             "    f.get(1, TimeUnit.SECONDS);",
@@ -235,11 +235,14 @@ final class UnboundedWaitTest {
             "import java.util.concurrent.*;",
             "class Test {",
             "  private final BlockingQueue<String> unbounded = new LinkedBlockingQueue<>();",
+            "  private final BlockingQueue<String> assigned;",
+            "  Test() { assigned = new LinkedBlockingQueue<>(); }",
             "  private final BlockingQueue<String> bounded = new LinkedBlockingQueue<>(10);",
             "  private final BlockingQueue<String> array = new ArrayBlockingQueue<>(10);",
             "  void put(PriorityBlockingQueue<String> priority, LinkedTransferQueue<String> transfer)",
             "      throws InterruptedException {",
             "    unbounded.put(\"x\");",
+            "    assigned.put(\"x\");",
             "    priority.put(\"x\");",
             "    transfer.put(\"x\");",
             "    BlockingDeque<String> local = new LinkedBlockingDeque<>();",
@@ -279,6 +282,131 @@ final class UnboundedWaitTest {
             "    // BUG: Diagnostic contains: UnboundedWait",
             "    done.await();",
             "    return \"\";",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * Not reported: a method that takes a timeout (its untimed path is its caller's choice), a
+   * wrapper named for the wait applied to its parameter, the idle take() of a consumer loop, and
+   * get() on a future taken from a completion queue.
+   */
+  @Test
+  void callerChosenOrIdleWaits_notReported() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.time.Duration;",
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  private final BlockingQueue<Runnable> work = new ArrayBlockingQueue<>(10);",
+            "  String borrow(Duration maxWait, BlockingDeque<String> idle) throws Exception {",
+            "    return maxWait.isNegative() ? idle.takeFirst() : idle.pollFirst(1, TimeUnit.SECONDS);",
+            "  }",
+            "  void awaitQuietly(CountDownLatch latch) {",
+            "    try { latch.await(); } catch (InterruptedException e) { }",
+            "  }",
+            "  void consume() throws InterruptedException {",
+            "    while (!Thread.currentThread().isInterrupted()) {",
+            "      work.take().run();",
+            "    }",
+            "  }",
+            "  String first(CompletionService<String> service) throws Exception {",
+            "    Future<String> done = service.take();",
+            "    return done.get() + service.take().get();",
+            "  }",
+            "  Runnable once() throws InterruptedException {",
+            "    // BUG: Diagnostic contains: UnboundedWait",
+            "    return work.take();",
+            "  }",
+            "  void process(CountDownLatch latch) throws InterruptedException {",
+            "    // BUG: Diagnostic contains: UnboundedWait",
+            "    latch.await();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * Not reported: a launcher's wait for its server's lifetime (reached only from main), a
+   * worker's idle wait in its run() loop, and a class's own untimed join().
+   */
+  @Test
+  void lifetimeAndIdleWaits_notReported() {
+    helper
+        .addSourceLines(
+            "Server.java",
+            "import java.util.concurrent.*;",
+            "class Server implements Runnable {",
+            "  private final CountDownLatch shutdown = new CountDownLatch(1);",
+            "  private final Object lock = new Object();",
+            "  private boolean pending;",
+            "  private volatile boolean stopped;",
+            "  private final Thread thread = new Thread(this);",
+            "  public static void main(String[] args) throws InterruptedException {",
+            "    new Server().serve();",
+            "  }",
+            "  void serve() throws InterruptedException {",
+            "    thread.start();",
+            "    shutdown.await();",
+            "  }",
+            "  @Override public void run() {",
+            "    while (!stopped) {",
+            "      step();",
+            "    }",
+            "  }",
+            "  private void step() {",
+            "    synchronized (lock) {",
+            "      while (!pending && !stopped) {",
+            "        try { lock.wait(); } catch (InterruptedException e) { return; }",
+            "      }",
+            "    }",
+            "  }",
+            "  public void join() throws InterruptedException {",
+            "    thread.join();",
+            "  }",
+            "  void awaitPending() throws InterruptedException {",
+            "    synchronized (lock) {",
+            "      while (!pending) {",
+            "        // BUG: Diagnostic contains: UnboundedWait",
+            "        lock.wait();",
+            "      }",
+            "    }",
+            "  }",
+            "  void stop() throws InterruptedException {",
+            "    stopped = true;",
+            "    // BUG: Diagnostic contains: UnboundedWait",
+            "    thread.join();",
+            "  }",
+            "  public void await() throws InterruptedException {",
+            "    synchronized (lock) {",
+            "      while (!stopped) {",
+            "        lock.wait();",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** A latch that only tests set (a test hook) is not a production wait. */
+  @Test
+  void testHook_notReported() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  volatile CountDownLatch debugLatch = null;",
+            "  private CountDownLatch set;",
+            "  Test(CountDownLatch latch) { set = latch; }",
+            "  void step() throws InterruptedException {",
+            "    if (debugLatch != null) {",
+            "      debugLatch.await();",
+            "    }",
+            "    // BUG: Diagnostic contains: UnboundedWait",
+            "    set.await();",
             "  }",
             "}")
         .doTest();

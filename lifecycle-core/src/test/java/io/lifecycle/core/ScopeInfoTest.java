@@ -1,0 +1,42 @@
+package io.lifecycle.core;
+
+import static io.lifecycle.core.Internals.unique;
+import static io.lifecycle.core.ScopeForkTest.info;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/** {@link ScopeInfo}, as read from {@link Lifecycle#openScopes()} (issue 2 req 7). */
+class ScopeInfoTest {
+
+  /** An info without a site, with children and a task, reads and prints as documented. */
+  @Test
+  void info_childrenAndTask() throws Exception {
+    String name = unique("info");
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch started = new CountDownLatch(1);
+    try (Scope root = Scope.builder(name).leakLevel(LeakLevel.DISABLED).open();
+        Scope a = root.child("a");
+        Scope b = root.child("b")) {
+      root.own(TestResource.of("r"));
+      root.fork(
+          () -> {
+            started.countDown();
+            release.await();
+          });
+      started.await();
+      ScopeInfo i = info(name);
+      assertEquals(2, i.childScopes());
+      assertEquals(1, i.tasks().size());
+      assertEquals(Map.of("TestResource", 1), i.resources());
+      assertTrue(i.allocationSite().isEmpty());
+      assertTrue(
+          i.toString().matches(name + " \\(age \\d+ ms\\): TestResource x1, 2 children, 1 task"),
+          i.toString());
+      release.countDown();
+    }
+  }
+}
