@@ -19,12 +19,16 @@ final class Checks {
     return value;
   }
 
-  /** Checks a scope or registry name: not null, not empty. */
+  /** Checks a scope or registry name: not null, not empty, no '/' (the path separator). */
   @CanIgnoreReturnValue
   static String name(String name) {
     notNull(name, "name");
     if (name.isEmpty()) {
       throw new IllegalArgumentException("name must not be empty");
+    }
+    if (name.indexOf('/') >= 0) {
+      throw new IllegalArgumentException(
+          "name must not contain '/', the path separator: \"" + name + "\"");
     }
     return name;
   }

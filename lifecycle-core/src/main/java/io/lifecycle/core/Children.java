@@ -6,7 +6,8 @@ package io.lifecycle.core;
  * or {@code fork}, so that a scope that owns nothing costs no more than its node.
  *
  * <p>Every field is guarded by the owning node's monitor, except {@link #waiters}, which the
- * closer also reads without it (see {@link ScopeNode}).
+ * closer also reads without it (see {@link ScopeNode}), and {@link #bounded} and {@link
+ * #closeDeadline}, which only the closer writes.
  */
 final class Children extends Slots {
   /**
@@ -18,7 +19,10 @@ final class Children extends Slots {
   /** Threads waiting for another thread's close to finish: a stack, pushed under the lock. */
   volatile WaitNode waiters;
 
-  /** Whether the close in progress is bounded; then {@link #closeDeadline} is its deadline. */
+  /**
+   * Whether the close in progress is bounded; then {@link #closeDeadline} is its deadline. Both
+   * are written by the closer alone, without the monitor, before any release that reads them.
+   */
   volatile boolean bounded;
 
   /** The {@link System#nanoTime()} deadline of a bounded close; written before {@link #bounded}. */

@@ -1,10 +1,10 @@
 package io.lifecycle.core;
 
 /**
- * The scopes a thread is closing, innermost first: a close called on one of them from the same
- * thread (an owned resource closing its own owner, a cycle of scopes owning each other) returns at
- * once instead of waiting for itself. A helper thread of a bounded close starts with the frames of
- * the thread it works for.
+ * The scopes a thread is closing, innermost first: a close called on one of them (or on an
+ * ancestor of one) from the same thread, such as an owned resource closing its own owner or a
+ * cycle of scopes owning each other, returns at once instead of waiting for itself. A helper
+ * thread of a bounded close starts with the frames of the thread it works for.
  */
 final class CloseFrame {
   private static final ThreadLocal<CloseFrame> CURRENT = new ThreadLocal<>();
@@ -12,14 +12,21 @@ final class CloseFrame {
   final ScopeNode node;
   final CloseFrame outer;
 
-  private CloseFrame(ScopeNode node, CloseFrame outer) {
+  /**
+   * The end of the task grace of the close this frame belongs to; the closes of descendants made
+   * by it share it, since the top of the close cancelled the tasks of the whole subtree at once.
+   */
+  final long graceDeadline;
+
+  private CloseFrame(ScopeNode node, CloseFrame outer, long graceDeadline) {
     this.node = node;
     this.outer = outer;
+    this.graceDeadline = graceDeadline;
   }
 
   /** Pushes a frame for {@code node} on the current thread and returns it. */
-  static CloseFrame push(ScopeNode node) {
-    CloseFrame f = new CloseFrame(node, CURRENT.get());
+  static CloseFrame push(ScopeNode node, long graceDeadline) {
+    CloseFrame f = new CloseFrame(node, CURRENT.get(), graceDeadline);
     CURRENT.set(f);
     return f;
   }
@@ -39,13 +46,4 @@ final class CloseFrame {
     CURRENT.set(frames);
   }
 
-  /** Returns whether the current thread is closing {@code node}. */
-  static boolean isClosing(ScopeNode node) {
-    for (CloseFrame f = CURRENT.get(); f != null; f = f.outer) {
-      if (f.node == node) {
-        return true;
-      }
-    }
-    return false;
-  }
 }

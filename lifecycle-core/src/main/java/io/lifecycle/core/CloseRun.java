@@ -9,24 +9,35 @@ import java.util.concurrent.locks.LockSupport;
  * Releases a run of entries, in order, on a helper thread of a bounded close, while the closing
  * thread watches the clock (see {@code ScopeNode.closeBounded}).
  *
- * <p>The watcher may {@linkplain #abandon() abandon} the run: the run then stops after the entry
- * it is on, whose eventual failure (if any) is logged rather than lost. Progress is published
- * under the run's monitor, so the watcher reads a consistent position and set of failures.
+ * <p>The watcher may {@linkplain #abandon() abandon} the run. If an entry's release is in
+ * progress, the run stops after it, and that entry's eventual failure (if any) is logged rather
+ * than lost; if none is (the helper has not been scheduled yet, or is between two entries), the
+ * run stops before taking another, and the watcher hands the rest to a fresh run, so no entry is
+ * ever skipped. Progress is published under the run's monitor, so the watcher reads a consistent
+ * position and set of failures.
  */
 final class CloseRun implements Runnable {
+  /** {@link #abandon()}: the run had released everything. */
+  static final int FINISHED = -1;
+
+  /** {@link #abandon()}: no release was in progress; resume at {@link #resumeAt()}. */
+  static final int NOT_STARTED = -2;
+
   private final ScopeNode owner;
   private final List<Object> items;
   private final CloseFrame frames;
   private final boolean background;
   private Thread watcher;
 
+  /** The next entry to take. */
   @GuardedBy("this")
   private int next;
 
-  /**
-   * When the current entry's release started; until the first starts, when the run was made (an
-   * entry whose helper never got to run has waited since then).
-   */
+  /** The entry whose release is in progress, or -1. */
+  @GuardedBy("this")
+  private int current = -1;
+
+  /** When the current entry's release started. */
   @GuardedBy("this")
   private long itemStartedAt;
 
@@ -60,7 +71,6 @@ final class CloseRun implements Runnable {
     this.next = from;
     this.frames = frames;
     this.background = background;
-    this.itemStartedAt = System.nanoTime();
   }
 
   void start(Thread thread) {
@@ -80,6 +90,7 @@ final class CloseRun implements Runnable {
           break;
         }
         index = next;
+        current = index;
         item = items.get(index);
         itemStartedAt = System.nanoTime();
       }
@@ -101,6 +112,7 @@ final class CloseRun implements Runnable {
           }
           interrupted |= wasInterrupted;
         }
+        current = -1;
         next = index + 1;
       }
       if (late && failure != null) {
@@ -110,8 +122,11 @@ final class CloseRun implements Runnable {
     LockSupport.unpark(watcher);
   }
 
-  /** Waits until the run finished or {@code deadline} passed; returns whether it finished. */
-  boolean awaitFinished(long deadline) {
+  /**
+   * Waits until the run finished or {@code deadline} passed; returns whether it finished. An
+   * interrupt of the watcher is remembered in {@code f} (the close restores it at the end).
+   */
+  boolean awaitFinished(long deadline, Failures f) {
     while (true) {
       synchronized (this) {
         if (finished) {
@@ -123,19 +138,30 @@ final class CloseRun implements Runnable {
         return false;
       }
       LockSupport.parkNanos(this, left);
+      if (Thread.interrupted()) {
+        f.interrupted = true;
+      }
     }
   }
 
   /**
-   * Stops the run after the entry it is on and returns that entry's index, or -1 if the run has
-   * already released everything.
+   * Stops the run. Returns the index of the entry whose release is in progress (abandoned: the
+   * run stops after it), {@link #NOT_STARTED} if none is, or {@link #FINISHED}.
    */
   synchronized int abandon() {
-    if (finished || next >= items.size()) {
-      return -1;
+    if (finished || (next >= items.size() && current < 0)) {
+      return FINISHED;
     }
     stop = true;
-    abandonedAt = next;
+    if (current < 0) {
+      return NOT_STARTED;
+    }
+    abandonedAt = current;
+    return current;
+  }
+
+  /** After {@link #NOT_STARTED}: the first entry the run did not take. */
+  synchronized int resumeAt() {
     return next;
   }
 

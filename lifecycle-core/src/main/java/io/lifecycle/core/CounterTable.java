@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Implementation notes: at most {@link #MAX_KEYS} keys have their own count; past that, new
  * keys are counted under {@link #OTHER}. A key whose count falls to zero gives its slot back the
  * next time the table is pruned (when a snapshot is taken, or when a new key finds the table
- * full). Counting in is lock-free: look the count up, add one, then check that it was not retired
+ * full, at most every 100 ms). Counting in is lock-free: look the count up, add one, then check that it was not retired
  * meanwhile. Pruning and the creation of keys take the prune lock, which counting never takes on
  * its fast path. A pruner retires a zero count, then reads it again: a thread that counted in
  * without seeing the retirement did so before it (both are volatile), so the second read sees it
@@ -26,6 +26,15 @@ final class CounterTable {
   private final ConcurrentHashMap<String, LiveCount> counts = new ConcurrentHashMap<>();
   private final LiveCount other = new LiveCount(OTHER);
   private final Object pruneLock = new Object();
+
+  /**
+   * A full table is pruned at most this often when new keys arrive, so that a flood of distinct
+   * names (a bug the table exists to survive) costs a lock-free check, not a walk under a lock.
+   */
+  private static final long PRUNE_INTERVAL_NANOS = 100_000_000L;
+
+  /** When the table was last pruned; written under the prune lock. */
+  private volatile long lastPrune = System.nanoTime() - PRUNE_INTERVAL_NANOS;
 
   /** Counts one in under {@code key} and returns the count to count it out of later. */
   LiveCount increment(String key) {
@@ -52,13 +61,18 @@ final class CounterTable {
   }
 
   private LiveCount create(String key) {
+    if (counts.size() >= MAX_KEYS && System.nanoTime() - lastPrune < PRUNE_INTERVAL_NANOS) {
+      return other; // full, and pruned a moment ago: no lock, no walk, on this path
+    }
     synchronized (pruneLock) {
       LiveCount c = counts.get(key);
       if (c != null) {
         return c;
       }
       if (counts.size() >= MAX_KEYS) {
-        pruneLocked();
+        if (System.nanoTime() - lastPrune >= PRUNE_INTERVAL_NANOS) {
+          pruneLocked();
+        }
         if (counts.size() >= MAX_KEYS) {
           return other;
         }
@@ -96,6 +110,7 @@ final class CounterTable {
 
   @GuardedBy("pruneLock")
   private void pruneLocked() {
+    lastPrune = System.nanoTime();
     for (Map.Entry<String, LiveCount> e : counts.entrySet()) {
       LiveCount c = e.getValue();
       if (c.sum() == 0) {

@@ -19,6 +19,7 @@ final class Dump {
   static final int MAX_CHILDREN = 32;
   static final int MAX_TASKS = 16;
   static final int MAX_ROOTS = 256;
+  static final int MAX_TYPES = 32;
 
   static final String LEGEND = "[+= scope, +- owned (type x count), +> task]";
 
@@ -75,7 +76,12 @@ final class Dump {
         owned.merge(Types.key(e), 1, Integer::sum);
       }
     }
+    int types = 0;
     for (Map.Entry<String, Integer> e : owned.entrySet()) {
+      if (types++ == MAX_TYPES) {
+        sb.append(inner).append("... ").append(owned.size() - MAX_TYPES).append(" more types\n");
+        break;
+      }
       sb.append(inner).append("+- ").append(e.getKey());
       if (e.getValue() > 1) {
         sb.append(" x").append(e.getValue());

@@ -52,6 +52,7 @@ final class Failures {
    * Throws the collected failures: an {@link Error} as itself (the rest suppressed), anything
    * else as one {@link CloseFailedException} with the first failure as cause.
    */
+  @SuppressWarnings("ReferenceEquality") // the same instance must not suppress itself
   void throwIfFailed(String path) {
     if (failures.isEmpty()) {
       return;
@@ -65,15 +66,19 @@ final class Failures {
     if (firstError >= 0) {
       Error error = (Error) failures.get(firstError);
       for (int i = 0; i < failures.size(); i++) {
-        if (i != firstError) {
-          error.addSuppressed(failures.get(i));
+        Throwable t = failures.get(i);
+        if (i != firstError && t != error) { // the same instance may be collected twice
+          error.addSuppressed(t);
         }
       }
       throw error;
     }
-    CloseFailedException e = new CloseFailedException(message(path), failures.get(0));
+    Throwable first = failures.get(0);
+    CloseFailedException e = new CloseFailedException(message(path), first);
     for (int i = 1; i < failures.size(); i++) {
-      e.addSuppressed(failures.get(i));
+      if (failures.get(i) != first) {
+        e.addSuppressed(failures.get(i));
+      }
     }
     throw e;
   }

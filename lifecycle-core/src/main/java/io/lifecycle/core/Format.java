@@ -9,7 +9,7 @@ final class Format {
   /** Formats nanoseconds as "850 ms", "2.5 s", "3 min 4 s", "2 h 5 min". */
   static String duration(long nanos) {
     if (nanos < 0) {
-      return "-" + duration(-nanos);
+      return nanos == Long.MIN_VALUE ? "-" + duration(Long.MAX_VALUE) : "-" + duration(-nanos);
     }
     long ms = nanos / 1_000_000;
     if (ms < 1_000) {

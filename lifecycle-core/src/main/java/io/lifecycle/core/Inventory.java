@@ -1,5 +1,6 @@
 package io.lifecycle.core;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -21,9 +22,13 @@ record Inventory(Map<String, Integer> resources, int scopes, List<String> tasks,
   static final int MAX_ENTRIES = 100_000;
   static final int MAX_TASKS = 32;
 
+  static final Inventory EMPTY = new Inventory(Map.of(), 0, List.of(), false);
+
+  private static final Object[] NONE = new Object[0];
+
   static Inventory of(ScopeNode root) {
     Walk w = new Walk();
-    w.visit(root, true);
+    w.visit(root);
     return new Inventory(
         Collections.unmodifiableMap(w.resources),
         w.scopes,
@@ -36,7 +41,7 @@ record Inventory(Map<String, Integer> resources, int scopes, List<String> tasks,
     synchronized (node) {
       Children c = node.children;
       if (c == null || c.slots == null) {
-        return new Object[0];
+        return NONE;
       }
       return Arrays.copyOf(c.slots, c.size);
     }
@@ -63,27 +68,33 @@ record Inventory(Map<String, Integer> resources, int scopes, List<String> tasks,
     int scopes;
     int visited;
 
-    void visit(ScopeNode node, boolean root) {
-      if (!root) {
-        scopes++;
-      }
-      for (Object e : entries(node)) {
-        if (e == null) {
-          continue;
+    /** Walks the subtree iteratively: a deep tree cannot overflow the stack. */
+    void visit(ScopeNode root) {
+      ArrayDeque<ScopeNode> pending = new ArrayDeque<>();
+      pending.push(root);
+      while (!pending.isEmpty()) {
+        ScopeNode node = pending.pop();
+        if (node != root) {
+          scopes++;
         }
-        if (++visited >= MAX_ENTRIES) {
-          return;
-        }
-        if (e instanceof ScopeNode child) {
-          visit(child, false);
-        } else if (e instanceof TaskImpl<?> t) {
-          if (!t.done && tasks.size() < MAX_TASKS) {
-            tasks.add(t.toString());
+        for (Object e : entries(node)) {
+          if (e == null) {
+            continue;
           }
-        } else if (e instanceof Owned o) {
-          resources.merge(o.type(), 1, Integer::sum);
-        } else {
-          resources.merge(Types.key(e), 1, Integer::sum);
+          if (++visited >= MAX_ENTRIES) {
+            return;
+          }
+          if (e instanceof ScopeNode child) {
+            pending.push(child);
+          } else if (e instanceof TaskImpl<?> t) {
+            if (!t.done && tasks.size() < MAX_TASKS) {
+              tasks.add(t.toString());
+            }
+          } else if (e instanceof Owned o) {
+            resources.merge(o.type(), 1, Integer::sum);
+          } else {
+            resources.merge(Types.key(e), 1, Integer::sum);
+          }
         }
       }
     }

@@ -9,7 +9,13 @@ package io.lifecycle.core;
  * counters ({@link Lifecycle#snapshot()}) stay on at every level.
  */
 public enum LeakLevel {
-  /** No tracking through the garbage collector: a dropped scope is never reported or cleaned. */
+  /**
+   * No tracking through the garbage collector: a dropped scope is never reported or cleaned, and
+   * the library keeps no reference to a root scope at this level (dropped, it is simply
+   * collected), so {@link Lifecycle#openScopes()}, {@link Lifecycle#dump()} and the report at JVM
+   * exit do not list such roots. The live counters of {@link Lifecycle#snapshot()} still count
+   * them.
+   */
   DISABLED,
   /**
    * The default: every scope is tracked through the garbage collector; the allocation site is

@@ -27,12 +27,14 @@ public final class LeakReport {
   private final List<String> tasks;
   private final List<String> accesses;
   private final LeakLevel level;
+  private final long openedAtNanos;
   private final Throwable cleanupFailure;
 
   LeakReport(ScopeNode node, Inventory inventory, Throwable cleanupFailure) {
     this.path = node.path();
     this.name = node.name;
     this.age = Duration.ofNanos(System.nanoTime() - node.openedAt);
+    this.openedAtNanos = node.openedAt;
     Trace t = node.trace;
     this.allocationSite = t == null ? List.of() : t.site();
     this.openedOnThread = t == null ? null : t.thread();
@@ -66,6 +68,15 @@ public final class LeakReport {
   /** Returns how long the scope had been open when the collector found it. */
   public Duration age() {
     return age;
+  }
+
+  /**
+   * Returns the {@link System#nanoTime()} reading taken when the scope opened: comparable with
+   * other {@code nanoTime} readings of this JVM (by subtraction), so that a tool can tell exactly
+   * whether the scope was opened before or after a point it recorded.
+   */
+  public long openedAtNanos() {
+    return openedAtNanos;
   }
 
   /**

@@ -25,18 +25,9 @@ import java.util.List;
 public final class Lifecycle {
   private Lifecycle() {}
 
-  private static volatile LeakLevel level = Settings.LEAK_LEVEL;
+  private static final Object LEVEL_LOCK = new Object();
 
-  static {
-    if (Settings.REPORT_OPEN_AT_EXIT) {
-      try {
-        Runtime.getRuntime()
-            .addShutdownHook(new Thread(Lifecycle::reportOpenAtExit, "lifecycle-exit-report"));
-      } catch (IllegalStateException | SecurityException e) {
-        // shutting down already, or not allowed: nothing to report then
-      }
-    }
-  }
+  private static volatile LeakLevel level = Settings.LEAK_LEVEL;
 
   static LeakLevel level() {
     return level;
@@ -57,7 +48,7 @@ public final class Lifecycle {
   @CanIgnoreReturnValue
   public static LeakLevel leakLevel(LeakLevel newLevel) {
     Checks.notNull(newLevel, "newLevel");
-    synchronized (Lifecycle.class) {
+    synchronized (LEVEL_LOCK) {
       LeakLevel previous = level;
       level = newLevel;
       return previous;
@@ -154,7 +145,8 @@ public final class Lifecycle {
     return Tracker.awaitCleanup(Checks.saturatedNanos(timeout));
   }
 
-  private static void reportOpenAtExit() {
+  /** The shutdown hook installed with the first root scope (see {@link Roots}). */
+  static void reportOpenAtExit() {
     List<ScopeNode> roots = Roots.all();
     if (roots.isEmpty()) {
       return;

@@ -116,9 +116,10 @@ public final class Listeners<L> {
 
   /**
    * Calls {@code action} with each live listener, in registration order, on the calling thread.
-   * An exception thrown for one listener does not stop the others: a {@link RuntimeException} is
-   * logged (once per registration); an {@link Error} is rethrown after the others were called.
+   * An exception thrown for one listener does not stop the others: an {@link Error} is rethrown
+   * after the others were called; anything else is logged (once per registration).
    */
+  @SuppressWarnings("ReferenceEquality") // the same Error instance must not suppress itself
   public void forEach(Consumer<? super L> action) {
     Checks.notNull(action, "action");
     Error error = null;
@@ -129,14 +130,14 @@ public final class Listeners<L> {
       }
       try {
         action.accept(n.listener);
-      } catch (RuntimeException ex) {
-        e.failed(ex);
       } catch (Error err) {
         if (error == null) {
           error = err;
-        } else {
+        } else if (err != error) {
           error.addSuppressed(err);
         }
+      } catch (Throwable ex) { // a RuntimeException, or a checked exception thrown sneakily
+        e.failed(ex);
       }
     }
     if (error != null) {
@@ -365,7 +366,7 @@ public final class Listeners<L> {
       }
     }
 
-    void failed(RuntimeException e) {
+    void failed(Throwable e) {
       if (!failureLogged) {
         failureLogged = true;
         Reporter.LOG.log(

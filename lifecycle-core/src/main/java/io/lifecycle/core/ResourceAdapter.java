@@ -21,9 +21,11 @@ package io.lifecycle.core;
  * {@code META-INF/services/io.lifecycle.core.ResourceAdapter} to have them found by {@link
  * java.util.ServiceLoader} on first use.
  *
- * <p><b>Warning:</b> {@link #release} runs on the thread closing the scope, possibly concurrently
- * for different resources; it should return within {@link ReleaseContext#timeout()} and report
- * what it had to give up on with {@link ReleaseContext#reportStuck}.
+ * <p><b>Warning:</b> {@link #release} runs on whichever thread releases the resource: the thread
+ * closing the scope, a helper thread of a bounded close, the thread that offered the resource to
+ * a closed scope, or the library's cleaner thread (for a leaked scope); possibly concurrently for
+ * different resources. It should return within {@link ReleaseContext#timeout()} and report what
+ * it had to give up on with {@link ReleaseContext#reportStuck}.
  *
  * @param <T> the type released
  */

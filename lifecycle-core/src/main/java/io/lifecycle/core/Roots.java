@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The open root scopes, so that a dropped root stays reachable until the collector reports it,
- * and so that {@link Lifecycle#openScopes()} can find them.
+ * The open root scopes that the collector tracks, so that a dropped root stays reachable until
+ * the collector reports it, and so that {@link Lifecycle#openScopes()} can find them. (A root at
+ * {@link LeakLevel#DISABLED} is not held here: dropped, it is simply collected.) The first root
+ * installs the shutdown hook that lists the roots still open at JVM exit.
  *
  * <p>Implementation notes: the roots are spread over a power-of-two number of stripes, each a
  * {@link Slots} list guarded by its own monitor, chosen by the opening thread's id. Threads opening
@@ -27,6 +29,15 @@ final class Roots {
       STRIPES[i] = new Slots();
     }
     MASK = n - 1;
+    if (Settings.REPORT_OPEN_AT_EXIT) {
+      try {
+        Thread hook = new Thread(Lifecycle::reportOpenAtExit, "lifecycle-exit-report");
+        hook.setContextClassLoader(null); // never pin an application's class loader
+        Runtime.getRuntime().addShutdownHook(hook);
+      } catch (IllegalStateException | SecurityException e) {
+        // shutting down already, or not allowed: nothing to report then
+      }
+    }
   }
 
   /** Returns the stripe for a root opened by the current thread. */

@@ -221,11 +221,17 @@ public final class Scope implements AutoCloseable {
    *
    * <p>The task is cancelled (interrupted) when the scope closes. Under the default {@link
    * JoinPolicy#FAIL_FAST}, a failing task cancels its running siblings, and until the next {@link
-   * #join()} returns, a fork returns a task that is already cancelled and never runs.
+   * #join()} returns, a fork returns a task that is already cancelled and never runs (logged once
+   * per round at WARNING). A scope whose tasks are never joined (fire-and-forget work on a
+   * long-lived scope) should use {@link JoinPolicy#COLLECT_ALL}: one failure then never stops
+   * later forks.
    *
    * @param body the work; its result is the task's
    * @return the task
    * @throws ScopeClosedException if this scope is closing or closed; nothing was started
+   * @throws RuntimeException (or {@code Error}) as thrown by the thread factory or {@link
+   *     Thread#start()} when the thread cannot be made or started; the task then never ran, and
+   *     its siblings go on
    */
   @CanIgnoreReturnValue
   public <T> Task<T> fork(Callable<? extends T> body) {
@@ -258,7 +264,10 @@ public final class Scope implements AutoCloseable {
    * <p>Under {@link JoinPolicy#FAIL_FAST} it throws at the first failure, once the other tasks have
    * been cancelled (they may still be stopping); under {@link JoinPolicy#COLLECT_ALL} it waits for
    * all and then throws if any failed. The failures it throws are observed: the scope's close no
-   * longer reports them. A join ends the round: after it, forks run again.
+   * longer reports them, and every joiner of the round that failed throws the same exception. A
+   * join ends the round: after it, forks run again. A failure already observed through {@link
+   * Task#exception()} is not thrown again. On a closed scope, join returns at once (the close
+   * reported what no join observed).
    *
    * @throws TaskFailedException if a task failed: the first failure as cause, later ones
    *     suppressed

@@ -25,11 +25,13 @@ public final class ScopeInfo {
   private final List<TaskInfo> tasks;
   private final boolean closing;
   private final boolean root;
+  private final long openedAtNanos;
 
   private ScopeInfo(ScopeNode node, Object[] entries, long now) {
     this.path = node.path();
     this.name = node.name;
     this.age = Duration.ofNanos(now - node.openedAt);
+    this.openedAtNanos = node.openedAt;
     this.allocationSite = node.trace == null ? List.of() : node.trace.site();
     this.closing = node.state != ScopeNode.OPEN;
     this.root = node.parent == null;
@@ -94,6 +96,15 @@ public final class ScopeInfo {
   /** Returns how long the scope had been open when the info was taken. */
   public Duration age() {
     return age;
+  }
+
+  /**
+   * Returns the {@link System#nanoTime()} reading taken when the scope opened: comparable with
+   * other {@code nanoTime} readings of this JVM (by subtraction), so that a tool can tell exactly
+   * whether a scope was opened before or after a point it recorded.
+   */
+  public long openedAtNanos() {
+    return openedAtNanos;
   }
 
   /** Returns where the scope was opened (innermost first), or empty if not captured. */

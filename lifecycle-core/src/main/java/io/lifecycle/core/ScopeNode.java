@@ -5,8 +5,8 @@ import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.PhantomReference;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadFactory;
@@ -146,7 +146,9 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
     Scope scope = new Scope(name, parent, config, level, trace, count, stripe);
     ScopeNode node = scope.node;
     if (parent == null) {
-      Roots.add(node, stripe);
+      if (node.tracked()) {
+        Roots.add(node, stripe); // a DISABLED root is not held: dropped, it is simply collected
+      }
     } else if (!parent.attachIndexed(node)) {
       node.abandonOpen();
       throw new ScopeClosedException(parent.path(), "open child scope " + name);
@@ -396,6 +398,15 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
       Children c = childrenLocked();
       TaskGroup g = c.tasks(this);
       if (g.tripped && config.joinPolicy == JoinPolicy.FAIL_FAST) {
+        if (!g.refusalLogged) {
+          g.refusalLogged = true;
+          Reporter.LOG.log(
+              System.Logger.Level.WARNING,
+              "scope {0}: a task failed and cancelled its siblings (fail-fast); forks return"
+                  + " cancelled tasks until join() is called. For tasks that are never joined,"
+                  + " use JoinPolicy.COLLECT_ALL.",
+              path());
+        }
         return TaskImpl.cancelled(this);
       }
       task.slot(c.append(task));
@@ -426,28 +437,38 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
   void taskFinished(TaskImpl<?> task, boolean started) {
     // Counted out first: a close or join that returns because of this task sees it gone.
     Counters.TASKS.decrement();
+    boolean late = false;
     synchronized (this) {
       Children c = children;
       if (!c.closing) {
         c.remove(task.slot());
+      } else if (state == CLOSED && c.slots != null && c.slots[task.slot()] == task) {
+        c.slots[task.slot()] = null; // a task that closed its own scope: the close is over
       }
       TaskGroup g = c.tasks;
       if (started && task.isFailed()) {
-        g.recordFailure(task);
-        if (config.joinPolicy == JoinPolicy.FAIL_FAST && !g.tripped) {
-          g.tripped = true;
-          if (!c.closing) {
-            Object[] a = c.slots;
-            for (int i = 0; i < c.size; i++) {
-              if (a[i] instanceof TaskImpl<?> t && t != task) {
-                t.cancel();
+        if (g.collected) {
+          late = true;
+        } else {
+          g.recordFailure(task);
+          if (config.joinPolicy == JoinPolicy.FAIL_FAST && !g.tripped) {
+            g.tripped = true;
+            if (!c.closing) {
+              Object[] a = c.slots;
+              for (int i = 0; i < c.size; i++) {
+                if (a[i] instanceof TaskImpl<?> t && t != task) {
+                  t.cancel();
+                }
               }
             }
+            g.wakeJoiners();
           }
-          g.wakeJoiners();
         }
       }
       g.finished(task);
+    }
+    if (late) {
+      Reporter.lateFailure(path(), "task " + task, task.failure());
     }
   }
 
@@ -488,7 +509,7 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
           waitedFor.add(t);
         }
       }
-      w = new TaskGroup.JoinWaiter(me, waitedFor.size());
+      w = new TaskGroup.JoinWaiter(me, g.round, waitedFor.size());
       for (TaskImpl<?> t : waitedFor) {
         t.addJoiner(w);
       }
@@ -499,7 +520,8 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
     try {
       while (true) {
         synchronized (this) {
-          if (w.remaining <= 0 || (failFast && g.tripped)) {
+          if (w.remaining <= 0
+              || (failFast && (g.tripped || g.failedRound >= w.round))) {
             break;
           }
         }
@@ -527,18 +549,31 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
     } finally {
       synchronized (this) {
         g.joiners.remove(w);
+        if (w.remaining > 0) {
+          for (TaskImpl<?> t : waitedFor) {
+            t.removeJoiner(w); // a joiner that left early must not stay on long-running tasks
+          }
+        }
       }
     }
-    throwTaskFailures(g);
+    throwTaskFailures(g, w);
   }
 
-  /** Takes the round's failures (they are now observed) and throws them, if any. */
-  private void throwTaskFailures(TaskGroup g) {
+  /**
+   * Ends the joiner's round: takes the round's failures (they are now observed) and throws them.
+   * The other joiners of the same round throw the same exception, so none of them returns
+   * normally from a round that failed.
+   */
+  private void throwTaskFailures(TaskGroup g, TaskGroup.JoinWaiter w) {
     List<TaskImpl<?>> failed;
     int dropped;
     synchronized (this) {
-      g.tripped = false;
       if (g.failures.isEmpty()) {
+        if (g.failedRound >= w.round && g.roundFailure != null) {
+          throw g.roundFailure;
+        }
+        g.tripped = false;
+        g.refusalLogged = false;
         return;
       }
       failed = new ArrayList<>(g.failures);
@@ -562,6 +597,14 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
     for (int i = 1; i < failed.size(); i++) {
       e.addSuppressed(failed.get(i).failure());
     }
+    synchronized (this) {
+      g.roundFailure = e;
+      g.failedRound = g.round;
+      g.round++;
+      g.tripped = false;
+      g.refusalLogged = false;
+      g.wakeJoiners(); // the other joiners of this round throw it too
+    }
     throw e;
   }
 
@@ -570,8 +613,8 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
   // ---------------------------------------------------------------------------------------------
 
   /**
-   * Closes this node: returns when it is closed, at once if the current thread is already closing
-   * it. Throws what the close collected.
+   * Closes this node: returns when it is closed, at once if the close is re-entrant. Throws what
+   * the close collected.
    */
   void close() {
     int s = state;
@@ -590,56 +633,79 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
    * closed meanwhile (nothing to report), else the inventory taken before the cleanup and the
    * cleanup's failure, if any.
    */
+  @SuppressWarnings("ReferenceEquality") // the same failure must not suppress itself
   LeakCleanup closeLeaked() {
     if (!STATE.compareAndSet(this, OPEN, CLOSING_LEAKED)) {
       return null;
     }
-    Inventory inventory = Inventory.of(this);
+    Inventory inventory = null;
     Throwable failure = null;
+    try {
+      inventory = Inventory.of(this);
+    } catch (Throwable t) {
+      failure = t; // still close: a node left CLOSING would hang every waiter
+    }
     try {
       runClose(config.bounded() ? config.closeTimeoutNanos : Settings.LEAK_CLOSE_TIMEOUT_NANOS);
     } catch (Throwable t) {
-      failure = t;
+      if (failure == null) {
+        failure = t;
+      } else if (t != failure) {
+        failure.addSuppressed(t);
+      }
     }
-    return new LeakCleanup(inventory, failure);
+    return new LeakCleanup(inventory == null ? Inventory.EMPTY : inventory, failure);
   }
 
   /** What a leaked node held, and how its safety-net close went. */
   record LeakCleanup(Inventory inventory, Throwable failure) {}
 
-  /** The close proper, run by the thread that won the CAS to CLOSING. */
+  /** The close proper, run by the thread that won the CAS out of OPEN. */
   private void runClose(long boundNanos) {
-    if (tracked()) {
-      clear(); // a closed node must never be reported
-    }
-    boolean interrupted = Thread.interrupted();
-    Children c;
-    Object[] entries = null;
-    int n = 0;
-    boolean forked = false;
-    synchronized (this) {
-      c = children;
-      if (c != null) {
-        c.closing = true;
-        entries = c.slots;
-        n = c.size;
-        forked = c.tasks != null;
-      }
-    }
     Failures f = null;
-    // With no entry left, the close still has to collect the failures of finished tasks.
-    if (n > 0 || forked) {
-      CloseFrame frame = CloseFrame.push(this);
-      try {
-        f =
-            boundNanos < 0
-                ? closeInline(c, entries, n)
-                : closeBounded(c, entries, n, boundNanos, frame);
-      } finally {
-        frame.pop();
+    boolean interrupted = Thread.interrupted();
+    try {
+      if (tracked()) {
+        clear(); // a closed node must never be reported
       }
+      Children c;
+      Object[] entries = null;
+      int n = 0;
+      boolean forked = false;
+      synchronized (this) {
+        c = children;
+        if (c != null) {
+          c.closing = true;
+          entries = c.slots;
+          n = c.size;
+          forked = c.tasks != null;
+        }
+      }
+      // With no entry left, the close still has to collect the failures of finished tasks.
+      if (n > 0 || forked) {
+        CloseFrame outer = CloseFrame.current();
+        long graceDeadline;
+        if (outer != null && hasAncestorOrSelf(outer.node)) {
+          graceDeadline = outer.graceDeadline; // an ancestor's close: its grace is shared
+        } else {
+          // The top of a close: cancel the tasks of the whole subtree now, so that they stop
+          // during one grace instead of one grace per scope, closed one after another.
+          cancelDescendantTasks(entries, n);
+          graceDeadline = Checks.deadline(System.nanoTime(), config.taskGraceNanos);
+        }
+        CloseFrame frame = CloseFrame.push(this, graceDeadline);
+        try {
+          f =
+              boundNanos < 0
+                  ? closeInline(c, entries, n, graceDeadline)
+                  : closeBounded(c, entries, n, boundNanos, graceDeadline, frame);
+        } finally {
+          frame.pop();
+        }
+      }
+    } finally {
+      finish(); // whatever happened: a node left CLOSING would hang every waiter
     }
-    finish();
     if (interrupted || (f != null && f.interrupted)) {
       Thread.currentThread().interrupt();
     }
@@ -652,22 +718,37 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
   private void finish() {
     if (parent != null) {
       parent.detach(this);
-    } else {
+    } else if (tracked()) {
       Roots.remove(this, stripe());
     }
     count.decrement();
-    state = CLOSED;
+    STATE.setRelease(this, CLOSED);
+    VarHandle.fullFence(); // the CLOSED write before the waiters read: see awaitClosed
     Children c = children;
     if (c != null) {
-      for (Children.WaitNode w = c.waiters; w != null; w = w.next) {
-        LockSupport.unpark(w.thread);
+      Children.WaitNode w = c.waiters;
+      if (w != null) {
+        for (; w != null; w = w.next) {
+          LockSupport.unpark(w.thread);
+        }
+        c.waiters = null; // a waiter queued after this read sees CLOSED on its re-check
       }
     }
   }
 
-  /** Waits for another thread's close, unless this close is re-entrant. */
+  /**
+   * Waits for another thread's close, unless this close is re-entrant: the current thread is
+   * closing this node or one of its descendants (an owned resource closing its owner, or a child's
+   * resource closing an ancestor that another thread is closing: waiting would deadlock, and the
+   * ancestor's close waits for the child anyway), or runs a task of this node's subtree.
+   */
   private void awaitClosed() {
-    if (CloseFrame.isClosing(this) || isTaskThreadInSubtree(Thread.currentThread())) {
+    for (CloseFrame f = CloseFrame.current(); f != null; f = f.outer) {
+      if (f.node.hasAncestorOrSelf(this)) {
+        return;
+      }
+    }
+    if (isTaskThreadInSubtree(Thread.currentThread())) {
       return;
     }
     boolean interrupted = false;
@@ -694,26 +775,46 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
     }
   }
 
-  /** Returns whether {@code t} runs a task of this node or of one of its descendants. */
+  /**
+   * Returns whether {@code t} runs a task of this node or of one of its descendants. Entries stay
+   * in the array until they are released, so a child being closed is still found.
+   */
   @SuppressWarnings("ReferenceEquality") // threads are compared by identity
   private boolean isTaskThreadInSubtree(Thread t) {
-    Object[] entries;
-    synchronized (this) {
-      Children c = children;
-      if (c == null || c.slots == null) {
-        return false;
-      }
-      entries = Arrays.copyOf(c.slots, c.size);
-    }
-    for (Object e : entries) {
-      if (e instanceof TaskImpl<?> task && task.thread == t && !task.done) {
-        return true;
-      }
-      if (e instanceof ScopeNode child && child.isTaskThreadInSubtree(t)) {
-        return true;
+    ArrayDeque<ScopeNode> pending = new ArrayDeque<>();
+    pending.push(this);
+    while (!pending.isEmpty()) {
+      for (Object e : Inventory.entries(pending.pop())) {
+        if (e instanceof TaskImpl<?> task && task.thread == t && !task.done) {
+          return true;
+        }
+        if (e instanceof ScopeNode child) {
+          pending.push(child);
+        }
       }
     }
     return false;
+  }
+
+  /** Cancels the running tasks of the descendants found among {@code entries}. */
+  @SuppressWarnings("ReferenceEquality") // threads are compared by identity
+  private static void cancelDescendantTasks(Object[] entries, int n) {
+    Thread me = Thread.currentThread();
+    ArrayDeque<ScopeNode> pending = new ArrayDeque<>();
+    for (int i = 0; i < n; i++) {
+      if (entries[i] instanceof ScopeNode child) {
+        pending.push(child);
+      }
+    }
+    while (!pending.isEmpty()) {
+      for (Object e : Inventory.entries(pending.pop())) {
+        if (e instanceof TaskImpl<?> t && t.thread != me) {
+          t.cancel();
+        } else if (e instanceof ScopeNode child) {
+          pending.push(child);
+        }
+      }
+    }
   }
 
   /** Cancels the running tasks among {@code entries}, except the current thread's; returns it. */
@@ -781,26 +882,26 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
   }
 
   /** The unbounded close: everything inline on the caller's thread. */
-  private Failures closeInline(Children c, Object[] entries, int n) {
+  private Failures closeInline(Children c, Object[] entries, int n, long graceDeadline) {
     Failures f = new Failures();
     TaskGroup g = tasks(c);
     TaskImpl<?> self = null;
     if (g != null) {
       self = cancelTasks(entries, n);
-      awaitTasks(g, self == null ? 0 : 1, graceDeadline(), f);
+      awaitTasks(g, self == null ? 0 : 1, graceDeadline, f);
     }
     for (int i = n - 1; i >= 0; i--) {
       Object e = entries[i];
       if (e == null || e instanceof TaskImpl) {
         continue;
       }
-      entries[i] = null;
       f.released++;
       try {
         releaseEntry(e, this);
       } catch (Throwable t) {
         f.addReleaseFailure(t);
       }
+      entries[i] = null; // after the release: a child being closed stays visible to its tasks
       if (Thread.interrupted()) {
         f.interrupted = true;
       }
@@ -808,17 +909,18 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
     if (g != null) {
       awaitTasks(g, self == null ? 0 : 1, Long.MIN_VALUE, f);
       collectTaskFailures(g, f);
-      for (int i = 0; i < n; i++) {
-        if (entries[i] != self) {
-          entries[i] = null; // finished tasks: let their results go even if the handle lives on
-        }
-      }
+      clearTasks(entries, n, self);
     }
     return f;
   }
 
-  private long graceDeadline() {
-    return Checks.deadline(System.nanoTime(), config.taskGraceNanos);
+  /** Drops the finished tasks from a closed node's array: their results go with them. */
+  private static void clearTasks(Object[] entries, int n, TaskImpl<?> self) {
+    for (int i = 0; i < n; i++) {
+      if (entries[i] instanceof TaskImpl<?> t && t != self && t.done) {
+        entries[i] = null;
+      }
+    }
   }
 
   /** Moves the failures no join observed into the close's failures. */
@@ -833,6 +935,7 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
       f.droppedTaskFailures += g.droppedFailures;
       g.failures.clear();
       g.droppedFailures = 0;
+      g.collected = true; // a task failing from now on is reported as it ends
     }
   }
 
@@ -842,13 +945,20 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
    *
    * <p>Tasks are cancelled and given the task grace (within the deadline). The other entries are
    * released in reverse order by a {@link CloseRun} on a virtual thread. If it has not finished
-   * at the deadline, the entry it is on is abandoned (reported, left on that thread) and a fresh
-   * run takes the next entries, each further entry getting at most {@link #SLICE_NANOS}; once
-   * {@link #OVERRUN_NANOS} past the deadline, a last run releases what remains in the background
-   * and the close returns. Tasks still running after that are reported and abandoned.
+   * at the deadline, the entry whose release it started is abandoned (reported, left on that
+   * thread) and a fresh run takes the next entries; a run that has not started its entry yet is
+   * stopped and a fresh run takes that entry, so no entry is skipped. Past the deadline each
+   * further run gets at most {@link #SLICE_NANOS}; once {@link #OVERRUN_NANOS} past it, a last
+   * run releases what remains in the background and the close returns. Tasks still running after
+   * that are reported and abandoned.
    */
   private Failures closeBounded(
-      Children c, Object[] entries, int n, long timeoutNanos, CloseFrame frame) {
+      Children c,
+      Object[] entries,
+      int n,
+      long timeoutNanos,
+      long graceDeadline,
+      CloseFrame frame) {
     Failures f = new Failures();
     long start = System.nanoTime();
     long deadline = Checks.deadline(start, timeoutNanos);
@@ -858,16 +968,15 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
     TaskImpl<?> self = null;
     if (g != null) {
       self = cancelTasks(entries, n);
-      long grace = Checks.deadline(start, config.taskGraceNanos);
-      awaitTasks(g, self == null ? 0 : 1, grace - deadline < 0 ? grace : deadline, f);
+      awaitTasks(g, self == null ? 0 : 1, graceDeadline - deadline < 0 ? graceDeadline : deadline, f);
     }
-    // The entries to release, in close order.
+    // The entries to release, in close order. They stay in the array until released (or given up
+    // on), so that a child being closed is still found by its tasks (see isTaskThreadInSubtree).
     List<Object> items = new ArrayList<>(n);
     for (int i = n - 1; i >= 0; i--) {
       Object e = entries[i];
       if (e != null && !(e instanceof TaskImpl)) {
         items.add(e);
-        entries[i] = null;
       }
     }
     String path = path();
@@ -878,24 +987,32 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
       CloseRun run = new CloseRun(this, items, next, frame, false);
       Thread helper = Thread.ofVirtual().name(path + "/closer").unstarted(run);
       run.start(helper);
-      if (run.awaitFinished(windowEnd)) {
+      if (run.awaitFinished(windowEnd, f)) {
         run.drainInto(f);
         break;
       }
       int stuck = run.abandon();
       run.drainInto(f);
-      if (stuck < 0) {
-        break; // finished just as it was abandoned
+      if (stuck == CloseRun.FINISHED) {
+        break;
       }
-      long now = System.nanoTime();
-      Object item = items.get(stuck);
-      f.abandoned(
-          Reporter.stuck(
-              path, describe(item), now - run.itemStartedAt(), helper, "close", timeoutNanos));
-      next = stuck + 1;
+      if (stuck == CloseRun.NOT_STARTED) {
+        next = run.resumeAt(); // the helper had no entry in progress: nothing is stuck
+      } else {
+        Object item = items.get(stuck);
+        f.abandoned(
+            Reporter.stuck(
+                path,
+                describe(item),
+                System.nanoTime() - run.itemStartedAt(),
+                helper,
+                "close",
+                timeoutNanos));
+        next = stuck + 1;
+      }
       // Delivering the report (listeners, logging, the stack) took time: the next entry's slice
-      // starts after it, or that entry would be abandoned before its helper even ran.
-      now = System.nanoTime();
+      // starts after it, or that entry would be given up before its helper even ran.
+      long now = System.nanoTime();
       if (next < items.size() && now - hardEnd >= 0) {
         int left = items.size() - next;
         CloseRun rest = new CloseRun(this, items, next, frame, true);
@@ -912,6 +1029,11 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
       long slice = now + SLICE_NANOS;
       windowEnd = slice - hardEnd < 0 ? slice : hardEnd;
     }
+    for (int i = 0; i < n; i++) {
+      if (!(entries[i] instanceof TaskImpl)) {
+        entries[i] = null; // released, or left to a helper that holds it
+      }
+    }
     if (g != null) {
       long now = System.nanoTime();
       long taskEnd = now - deadline < 0 ? deadline : now + SLICE_NANOS;
@@ -919,32 +1041,48 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
         reportStuckTasks(entries, n, self, timeoutNanos, start, f);
       }
       collectTaskFailures(g, f);
-      for (int i = 0; i < n; i++) {
-        if (entries[i] != self) {
-          entries[i] = null; // as in closeInline: let results go even if the handle lives on
-        }
-      }
+      clearTasks(entries, n, self);
     }
     return f;
   }
+
+  /** Tasks reported one by one (with their stacks) per close; the rest are summarised. */
+  static final int MAX_STUCK_REPORTS = 16;
 
   /** Reports the tasks still running; they have been stuck since the close cancelled them. */
   private void reportStuckTasks(
       Object[] entries, int n, TaskImpl<?> self, long timeoutNanos, long cancelledAt, Failures f) {
     String path = path();
-    long now = System.nanoTime();
+    int reported = 0;
+    int more = 0;
     for (int i = 0; i < n; i++) {
       if (entries[i] instanceof TaskImpl<?> t && t != self && !t.done) {
+        if (reported == MAX_STUCK_REPORTS) {
+          more++;
+          continue;
+        }
+        reported++;
         Thread thread = t.thread;
         f.abandoned(
             Reporter.stuck(
                 path,
                 "task " + (thread == null ? path : thread.getName()),
-                now - cancelledAt,
+                System.nanoTime() - cancelledAt,
                 thread,
                 "task",
                 timeoutNanos));
       }
+    }
+    if (more > 0) {
+      f.abandonedCount += more;
+      TimeoutException e =
+          new TimeoutException(
+              more
+                  + " more tasks of "
+                  + path
+                  + " did not stop within the close timeout (reports and stacks not kept)");
+      f.add(e);
+      Reporter.LOG.log(System.Logger.Level.WARNING, e.getMessage());
     }
   }
 
@@ -956,8 +1094,8 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
   String stateName() {
     return switch (state) {
       case OPEN -> "open";
-      case CLOSING -> "closing";
-      default -> "closed";
+      case CLOSED -> "closed";
+      default -> "closing";
     };
   }
 }

@@ -24,7 +24,7 @@ final class Settings {
   static final int SITE_DEPTH = positiveInt("io.lifecycle.siteDepth", 8);
 
   /** {@code io.lifecycle.closeTimeout}: the close timeout of scopes without their own, or -1. */
-  static final long CLOSE_TIMEOUT_NANOS = durationNanos("io.lifecycle.closeTimeout", -1);
+  static final long CLOSE_TIMEOUT_NANOS = positiveDurationNanos("io.lifecycle.closeTimeout", -1);
 
   /** {@code io.lifecycle.taskGrace}: how long a close waits for cancelled tasks to stop. */
   static final long TASK_GRACE_NANOS =
@@ -103,6 +103,16 @@ final class Settings {
     }
     invalid(key, v, "true or false");
     return fallback;
+  }
+
+  private static long positiveDurationNanos(String key, long fallback) {
+    long n = durationNanos(key, fallback);
+    if (n == 0) {
+      invalid(key, read(key), "a positive duration such as 5s (a zero close timeout would give up"
+          + " on every release)");
+      return fallback;
+    }
+    return n;
   }
 
   private static long durationNanos(String key, long fallback) {

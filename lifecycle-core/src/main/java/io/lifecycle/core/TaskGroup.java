@@ -32,6 +32,23 @@ final class TaskGroup {
   /** Failures past {@link #MAX_FAILURES}, counted only. */
   int droppedFailures;
 
+  /**
+   * Set once the close has taken the unobserved failures: a task failing after that (a task that
+   * closed its own scope, then failed) is reported as it ends, not kept where nobody looks.
+   */
+  boolean collected;
+
+  /** Join rounds ended so far; a joiner notes the round it waits in. */
+  int round;
+
+  /** The failure thrown for round {@link #failedRound}, for the other joiners of that round. */
+  TaskFailedException roundFailure;
+
+  int failedRound = -1;
+
+  /** Whether a fork refused after a fail-fast trip was logged in this round. */
+  boolean refusalLogged;
+
   /** Threads in {@code join}: woken on a failure (fail-fast) or when their tasks are done. */
   final List<JoinWaiter> joiners = new ArrayList<>(2);
 
@@ -51,11 +68,15 @@ final class TaskGroup {
   static final class JoinWaiter {
     final Thread thread;
 
+    /** The join round the waiter joined in. */
+    final int round;
+
     /** Tasks of the snapshot not finished yet; guarded by the owner's monitor. */
     int remaining;
 
-    JoinWaiter(Thread thread, int remaining) {
+    JoinWaiter(Thread thread, int round, int remaining) {
       this.thread = thread;
+      this.round = round;
       this.remaining = remaining;
     }
   }

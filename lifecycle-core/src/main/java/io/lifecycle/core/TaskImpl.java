@@ -41,7 +41,8 @@ final class TaskImpl<T> implements Task<T>, Indexed, Runnable {
   private Object outcome;
 
   final ScopeNode owner;
-  private final Callable<? extends T> body;
+  /** Null once run: a finished task does not keep what its body captured. */
+  private Callable<? extends T> body;
 
   /** The thread running the body; set before it starts. */
   volatile Thread thread;
@@ -76,10 +77,12 @@ final class TaskImpl<T> implements Task<T>, Indexed, Runnable {
   @Override
   public void run() {
     if (state == RUNNING) {
+      Callable<? extends T> b = body;
+      body = null;
       Object result;
       boolean failed;
       try {
-        result = body.call();
+        result = b.call();
         failed = false;
       } catch (Throwable t) {
         result = t;
@@ -175,6 +178,17 @@ final class TaskImpl<T> implements Task<T>, Indexed, Runnable {
       joinWaiters = list;
     } else {
       ((List<TaskGroup.JoinWaiter>) j).add(w);
+    }
+  }
+
+  /** Removes a joiner that stopped waiting (interrupted, timed out, or failed fast). */
+  @SuppressWarnings("unchecked")
+  void removeJoiner(TaskGroup.JoinWaiter w) {
+    Object j = joinWaiters;
+    if (j == w) {
+      joinWaiters = null;
+    } else if (j instanceof List<?> list) {
+      ((List<TaskGroup.JoinWaiter>) list).remove(w);
     }
   }
 

@@ -31,6 +31,7 @@ final class Tracker {
   static {
     Thread t = new Thread(Tracker::drainForever, "lifecycle-cleaner");
     t.setDaemon(true);
+    t.setContextClassLoader(null); // never pin an application's class loader
     t.start();
     CLEANER = t;
   }

@@ -179,8 +179,18 @@ class ForkStressTest {
     }
   }
 
+  /**
+   * Exceptions already collected: every joiner of a failed round throws the same {@link
+   * TaskFailedException}, which reports its failures once.
+   */
+  private static final Set<RuntimeException> COLLECTED =
+      Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+
   /** Adds the task failures carried by {@code e} (cause and suppressed) to {@code into}. */
   private static void collect(RuntimeException e, ConcurrentLinkedQueue<Throwable> into) {
+    if (!COLLECTED.add(e)) {
+      return;
+    }
     if (e.getCause() != null) {
       into.add(e.getCause());
     }

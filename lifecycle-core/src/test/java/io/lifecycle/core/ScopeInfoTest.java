@@ -18,7 +18,7 @@ class ScopeInfoTest {
     String name = unique("info");
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch started = new CountDownLatch(1);
-    try (Scope root = Scope.builder(name).leakLevel(LeakLevel.DISABLED).open();
+    try (Scope root = Scope.builder(name).leakLevel(LeakLevel.SAMPLED).open();
         Scope a = root.child("a");
         Scope b = root.child("b")) {
       root.own(TestResource.of("r"));
@@ -32,9 +32,12 @@ class ScopeInfoTest {
       assertEquals(2, i.childScopes());
       assertEquals(1, i.tasks().size());
       assertEquals(Map.of("TestResource", 1), i.resources());
-      assertTrue(i.allocationSite().isEmpty());
       assertTrue(
-          i.toString().matches(name + " \\(age \\d+ ms\\): TestResource x1, 2 children, 1 task"),
+          i.toString()
+              .matches(
+                  name
+                      + " \\(age \\d+ ms(, opened at [^)]+)?\\): TestResource x1, 2 children,"
+                      + " 1 task"),
           i.toString());
       release.countDown();
     }
