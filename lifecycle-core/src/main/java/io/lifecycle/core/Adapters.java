@@ -37,23 +37,15 @@ final class Adapters {
   private static final Set<ScheduledThreadPoolExecutor> SCHEDULERS =
       Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
-  private record Lookup(int version, ResourceAdapter<Object> any, ResourceAdapter<Object> closeable) {}
-
-  private static final ClassValue<Lookup> CACHE =
-      new ClassValue<>() {
-        @Override
-        protected Lookup computeValue(Class<?> type) {
-          return compute(type);
-        }
-      };
+  /** The adapters of one class, as of one registry version. */
+  record Lookup(int version, ResourceAdapter<Object> any, ResourceAdapter<Object> closeable) {}
 
   /** Returns the adapter that releases {@code resource}, or null to call its own close. */
   static ResourceAdapter<Object> find(Object resource) {
-    Class<?> type = resource.getClass();
-    Lookup l = CACHE.get(type);
-    if (l.version != version) {
-      CACHE.remove(type);
-      l = CACHE.get(type);
+    Types.TypeInfo info = Types.info(resource.getClass());
+    Lookup l = info.adapters;
+    if (l == null || l.version != version) {
+      info.adapters = l = compute(info.type);
     }
     return resource instanceof AutoCloseable ? l.closeable : l.any;
   }

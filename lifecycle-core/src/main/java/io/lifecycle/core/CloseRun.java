@@ -25,7 +25,6 @@ final class CloseRun implements Runnable {
 
   private final ScopeNode owner;
   private final List<Object> items;
-  private final CloseFrame frames;
   private final boolean background;
   private Thread watcher;
 
@@ -65,11 +64,10 @@ final class CloseRun implements Runnable {
   /**
    * @param background whether nobody waits for this run: its failures are then logged
    */
-  CloseRun(ScopeNode owner, List<Object> items, int from, CloseFrame frames, boolean background) {
+  CloseRun(ScopeNode owner, List<Object> items, int from, boolean background) {
     this.owner = owner;
     this.items = items;
     this.next = from;
-    this.frames = frames;
     this.background = background;
   }
 
@@ -80,7 +78,6 @@ final class CloseRun implements Runnable {
 
   @Override
   public void run() {
-    CloseFrame.adopt(frames);
     while (true) {
       Object item;
       int index;

@@ -83,7 +83,7 @@ final class CounterTable {
     }
   }
 
-  private LiveCount moveFromRetired(String key, LiveCount retired) {
+  LiveCount moveFromRetired(String key, LiveCount retired) {
     synchronized (pruneLock) {
       LiveCount current = counts.get(key);
       if (current == retired) {

@@ -105,7 +105,7 @@ public final class Listeners<L> {
     LeakLevel level = node.level();
     Trace site = level == LeakLevel.DISABLED ? null : Trace.capture(level);
     Entry<L> e = new Entry<>(this, listener, node, site);
-    e.count = Counters.RESOURCES.increment(e.type);
+    e.count = Types.info(listener.getClass()).countIn();
     if (!node.attachListener(e)) {
       e.count.decrement();
       throw new ScopeClosedException(node.path(), "add a listener to " + name);

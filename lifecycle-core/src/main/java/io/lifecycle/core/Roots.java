@@ -10,10 +10,14 @@ import java.util.List;
  * installs the shutdown hook that lists the roots still open at JVM exit.
  *
  * <p>Implementation notes: the roots are spread over a power-of-two number of stripes, each a
- * {@link Slots} list guarded by its own monitor, chosen by the opening thread's id. Threads opening
- * and closing roots therefore rarely share a lock, and there is no global lock on the open/close
- * path (the JDK's {@code Cleaner} keeps one list behind one lock). A root remembers its stripe and
- * its slot, so closing it is constant time even when it closes on another thread.
+ * {@link Slots} list guarded by its own monitor, chosen by the opening thread's id. Thread ids are
+ * handed out in sequence, so taking them modulo the number of stripes gives threads started
+ * together different stripes (a hash would make neighbours collide as often as anything else).
+ * Each stripe is padded to its own cache lines, so threads working on different stripes do not
+ * share a line. Threads opening and closing roots therefore rarely share a lock, and there is no
+ * global lock on the open/close path (the JDK's {@code Cleaner} keeps one list behind one lock). A
+ * root remembers its stripe and its slot, so closing it is constant time even when it closes on
+ * another thread.
  */
 final class Roots {
   private Roots() {}
@@ -21,12 +25,22 @@ final class Roots {
   private static final Slots[] STRIPES;
   private static final int MASK;
 
+  /**
+   * A stripe, padded after its fields so that the next stripe (allocated next to it) starts at
+   * least two cache lines away. The padding is never read.
+   */
+  @SuppressWarnings("unused")
+  private static final class Stripe extends Slots {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p10, p11, p12, p13, p14, p15, p16, p17;
+  }
+
   static {
-    int n = Integer.highestOneBit(Math.max(2, Runtime.getRuntime().availableProcessors()) * 4 - 1) << 1;
-    n = Math.min(n, 256);
+    int cpus = Math.max(2, Runtime.getRuntime().availableProcessors());
+    int n = Math.min(256, Integer.highestOneBit(cpus * 8 - 1) << 1);
     STRIPES = new Slots[n];
     for (int i = 0; i < n; i++) {
-      STRIPES[i] = new Slots();
+      STRIPES[i] = new Stripe();
     }
     MASK = n - 1;
     if (Settings.REPORT_OPEN_AT_EXIT) {
@@ -42,10 +56,7 @@ final class Roots {
 
   /** Returns the stripe for a root opened by the current thread. */
   static int stripe() {
-    long id = Thread.currentThread().threadId();
-    int h = (int) (id ^ (id >>> 32));
-    h *= 0x9E3779B9;
-    return (h ^ (h >>> 16)) & MASK;
+    return (int) Thread.currentThread().threadId() & MASK;
   }
 
   static void add(ScopeNode root, int stripe) {

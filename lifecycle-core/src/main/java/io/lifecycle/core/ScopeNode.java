@@ -7,6 +7,7 @@ import java.lang.invoke.VarHandle;
 import java.lang.ref.PhantomReference;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadFactory;
@@ -285,7 +286,7 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
 
   /** Owns a plain resource: AutoCloseable, or a type with a {@link ResourceAdapter}. */
   void ownPlain(Object resource) {
-    LiveCount c = Counters.RESOURCES.increment(Types.key(resource));
+    LiveCount c = Types.info(resource.getClass()).countIn();
     Object entry =
         Counters.RESOURCES.isOther(c) ? new OverflowResource(resource, c) : resource;
     if (!attach(entry)) {
@@ -295,7 +296,7 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
   }
 
   <T> void own(T resource, Releaser<? super T> releaser) {
-    LiveCount c = Counters.RESOURCES.increment(Types.key(resource));
+    LiveCount c = Types.info(resource.getClass()).countIn();
     ReleaserEntry<T> entry = new ReleaserEntry<>(resource, releaser, c);
     if (!attach(entry)) {
       throw refused(entry, "own " + Types.key(resource));
@@ -304,7 +305,7 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
   }
 
   Registration onClose(Cleanup action) {
-    LiveCount c = Counters.RESOURCES.increment(Types.key(action));
+    LiveCount c = Types.info(action.getClass()).countIn();
     ActionRegistration r = new ActionRegistration(this, action, c);
     if (!attachIndexed(r)) {
       throw refused(r, "register onClose action " + Types.key(action));
@@ -349,7 +350,7 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
       try {
         releasePlain(entry, owner);
       } finally {
-        Counters.RESOURCES.current(Types.key(entry)).decrement();
+        Types.info(entry.getClass()).countOut();
       }
     }
   }
@@ -518,13 +519,7 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
     boolean failFast = config.joinPolicy == JoinPolicy.FAIL_FAST;
     long deadline = timeoutNanos < 0 ? 0 : Checks.deadline(System.nanoTime(), timeoutNanos);
     try {
-      while (true) {
-        synchronized (this) {
-          if (w.remaining <= 0
-              || (failFast && (g.tripped || g.failedRound >= w.round))) {
-            break;
-          }
-        }
+      while (!w.done && !(failFast && (g.tripped || g.failedRound >= w.round))) {
         if (Thread.interrupted()) {
           throw new InterruptedException("interrupted while joining the tasks of " + path());
         }
@@ -668,40 +663,36 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
       if (tracked()) {
         clear(); // a closed node must never be reported
       }
+      Thread me = Thread.currentThread();
       Children c;
       Object[] entries = null;
       int n = 0;
-      boolean forked = false;
+      TaskGroup g = null;
       synchronized (this) {
         c = children;
         if (c != null) {
           c.closing = true;
+          c.closer = me;
           entries = c.slots;
           n = c.size;
-          forked = c.tasks != null;
+          g = c.tasks;
         }
       }
       // With no entry left, the close still has to collect the failures of finished tasks.
-      if (n > 0 || forked) {
-        CloseFrame outer = CloseFrame.current();
-        long graceDeadline;
-        if (outer != null && hasAncestorOrSelf(outer.node)) {
-          graceDeadline = outer.graceDeadline; // an ancestor's close: its grace is shared
+      if (n > 0 || g != null) {
+        if (parent != null && parent.isClosedBy(me)) {
+          Children pc = parent.children;
+          c.graceDeadline = pc.graceDeadline; // the parent's close: its grace is shared
         } else {
           // The top of a close: cancel the tasks of the whole subtree now, so that they stop
           // during one grace instead of one grace per scope, closed one after another.
           cancelDescendantTasks(entries, n);
-          graceDeadline = Checks.deadline(System.nanoTime(), config.taskGraceNanos);
+          c.graceDeadline = Checks.deadline(System.nanoTime(), config.taskGraceNanos);
         }
-        CloseFrame frame = CloseFrame.push(this, graceDeadline);
-        try {
-          f =
-              boundNanos < 0
-                  ? closeInline(c, entries, n, graceDeadline)
-                  : closeBounded(c, entries, n, boundNanos, graceDeadline, frame);
-        } finally {
-          frame.pop();
-        }
+        f =
+            boundNanos < 0
+                ? closeInline(c, g, entries, n)
+                : closeBounded(c, g, entries, n, boundNanos);
       }
     } finally {
       finish(); // whatever happened: a node left CLOSING would hang every waiter
@@ -743,12 +734,7 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
    * ancestor's close waits for the child anyway), or runs a task of this node's subtree.
    */
   private void awaitClosed() {
-    for (CloseFrame f = CloseFrame.current(); f != null; f = f.outer) {
-      if (f.node.hasAncestorOrSelf(this)) {
-        return;
-      }
-    }
-    if (isTaskThreadInSubtree(Thread.currentThread())) {
+    if (isReentrant(Thread.currentThread())) {
       return;
     }
     boolean interrupted = false;
@@ -776,15 +762,54 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
   }
 
   /**
-   * Returns whether {@code t} runs a task of this node or of one of its descendants. Entries stay
-   * in the array until they are released, so a child being closed is still found.
+   * Returns whether {@code t} is this node's closer, or a helper of its bounded close: then a
+   * child's close is part of this node's close, and shares its task grace.
    */
   @SuppressWarnings("ReferenceEquality") // threads are compared by identity
-  private boolean isTaskThreadInSubtree(Thread t) {
+  private boolean isClosedBy(Thread t) {
+    Children c = children;
+    if (c == null) {
+      return false;
+    }
+    if (c.closer == t) {
+      return true; // written by t itself
+    }
+    if (c.helpers == null) {
+      return false;
+    }
+    synchronized (this) {
+      return c.closing && c.isCloser(t);
+    }
+  }
+
+  /**
+   * Returns whether a close of this node by {@code t} is re-entrant: {@code t} is closing this node
+   * or one of its descendants (as the closer or a helper of a bounded close), or runs a task of
+   * this node's subtree. Walks the subtree, each node under its monitor: the slow path of a
+   * contended close only. Entries stay in the array until they are released, so a child being
+   * closed is still found.
+   */
+  @SuppressWarnings("ReferenceEquality") // threads are compared by identity
+  private boolean isReentrant(Thread t) {
     ArrayDeque<ScopeNode> pending = new ArrayDeque<>();
     pending.push(this);
     while (!pending.isEmpty()) {
-      for (Object e : Inventory.entries(pending.pop())) {
+      ScopeNode node = pending.pop();
+      Object[] entries;
+      synchronized (node) {
+        Children c = node.children;
+        if (c == null) {
+          continue;
+        }
+        if (c.closing && c.isCloser(t)) {
+          return true;
+        }
+        if (c.slots == null) {
+          continue;
+        }
+        entries = Arrays.copyOf(c.slots, c.size);
+      }
+      for (Object e : entries) {
         if (e instanceof TaskImpl<?> task && task.thread == t && !task.done) {
           return true;
         }
@@ -870,39 +895,38 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
     }
   }
 
-  @GuardedBy("this")
-  private TaskGroup tasksLocked(Children c) {
-    return c.tasks;
-  }
-
-  private TaskGroup tasks(Children c) {
-    synchronized (this) {
-      return tasksLocked(c);
-    }
-  }
-
-  /** The unbounded close: everything inline on the caller's thread. */
-  private Failures closeInline(Children c, Object[] entries, int n, long graceDeadline) {
-    Failures f = new Failures();
-    TaskGroup g = tasks(c);
+  /**
+   * The unbounded close: everything inline on the caller's thread. Returns null when nothing
+   * failed and nothing interrupted the close (no allocation on that path).
+   */
+  private Failures closeInline(Children c, TaskGroup g, Object[] entries, int n) {
+    Failures f = null;
     TaskImpl<?> self = null;
     if (g != null) {
+      f = new Failures();
       self = cancelTasks(entries, n);
-      awaitTasks(g, self == null ? 0 : 1, graceDeadline, f);
+      awaitTasks(g, self == null ? 0 : 1, c.graceDeadline, f);
     }
+    int released = 0;
     for (int i = n - 1; i >= 0; i--) {
       Object e = entries[i];
       if (e == null || e instanceof TaskImpl) {
         continue;
       }
-      f.released++;
+      released++;
       try {
         releaseEntry(e, this);
       } catch (Throwable t) {
+        if (f == null) {
+          f = new Failures();
+        }
         f.addReleaseFailure(t);
       }
       entries[i] = null; // after the release: a child being closed stays visible to its tasks
       if (Thread.interrupted()) {
+        if (f == null) {
+          f = new Failures();
+        }
         f.interrupted = true;
       }
     }
@@ -910,6 +934,9 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
       awaitTasks(g, self == null ? 0 : 1, Long.MIN_VALUE, f);
       collectTaskFailures(g, f);
       clearTasks(entries, n, self);
+    }
+    if (f != null) {
+      f.released += released;
     }
     return f;
   }
@@ -953,22 +980,17 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
    * that are reported and abandoned.
    */
   private Failures closeBounded(
-      Children c,
-      Object[] entries,
-      int n,
-      long timeoutNanos,
-      long graceDeadline,
-      CloseFrame frame) {
+      Children c, TaskGroup g, Object[] entries, int n, long timeoutNanos) {
     Failures f = new Failures();
     long start = System.nanoTime();
     long deadline = Checks.deadline(start, timeoutNanos);
     c.closeDeadline = deadline;
     c.bounded = true;
-    TaskGroup g = tasks(c);
     TaskImpl<?> self = null;
     if (g != null) {
       self = cancelTasks(entries, n);
-      awaitTasks(g, self == null ? 0 : 1, graceDeadline - deadline < 0 ? graceDeadline : deadline, f);
+      long grace = c.graceDeadline;
+      awaitTasks(g, self == null ? 0 : 1, grace - deadline < 0 ? grace : deadline, f);
     }
     // The entries to release, in close order. They stay in the array until released (or given up
     // on), so that a child being closed is still found by its tasks (see isTaskThreadInSubtree).
@@ -984,8 +1006,8 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
     long windowEnd = deadline;
     int next = 0;
     while (next < items.size()) {
-      CloseRun run = new CloseRun(this, items, next, frame, false);
-      Thread helper = Thread.ofVirtual().name(path + "/closer").unstarted(run);
+      CloseRun run = new CloseRun(this, items, next, false);
+      Thread helper = helper(c, path, run);
       run.start(helper);
       if (run.awaitFinished(windowEnd, f)) {
         run.drainInto(f);
@@ -1015,8 +1037,8 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
       long now = System.nanoTime();
       if (next < items.size() && now - hardEnd >= 0) {
         int left = items.size() - next;
-        CloseRun rest = new CloseRun(this, items, next, frame, true);
-        rest.start(Thread.ofVirtual().name(path + "/closer").unstarted(rest));
+        CloseRun rest = new CloseRun(this, items, next, true);
+        rest.start(helper(c, path, rest));
         f.add(
             new TimeoutException(
                 left
@@ -1044,6 +1066,18 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
       clearTasks(entries, n, self);
     }
     return f;
+  }
+
+  /** Makes a helper thread of a bounded close, known to the node as one of its closers. */
+  private Thread helper(Children c, String path, CloseRun run) {
+    Thread t = Thread.ofVirtual().name(path + "/closer").unstarted(run);
+    synchronized (this) {
+      if (c.helpers == null) {
+        c.helpers = new ArrayList<>(2);
+      }
+      c.helpers.add(t);
+    }
+    return t;
   }
 
   /** Tasks reported one by one (with their stacks) per close; the rest are summarised. */

@@ -24,7 +24,7 @@ final class TaskGroup {
   int running;
 
   /** Fail-fast: a failure cancelled this round; forks return cancelled tasks until a join. */
-  boolean tripped;
+  volatile boolean tripped; // volatile: joiners poll it without the monitor
 
   /** Failed tasks no join (and no {@link Task#exception()}) has observed, oldest first. */
   final List<TaskImpl<?>> failures = new ArrayList<>();
@@ -44,7 +44,7 @@ final class TaskGroup {
   /** The failure thrown for round {@link #failedRound}, for the other joiners of that round. */
   TaskFailedException roundFailure;
 
-  int failedRound = -1;
+  volatile int failedRound = -1; // volatile: joiners poll it without the monitor
 
   /** Whether a fork refused after a fail-fast trip was logged in this round. */
   boolean refusalLogged;
@@ -74,10 +74,17 @@ final class TaskGroup {
     /** Tasks of the snapshot not finished yet; guarded by the owner's monitor. */
     int remaining;
 
+    /**
+     * Set (under the monitor) when {@link #remaining} reaches zero; volatile, so that the joiner
+     * polls it without taking the monitor that every finishing task takes.
+     */
+    volatile boolean done;
+
     JoinWaiter(Thread thread, int round, int remaining) {
       this.thread = thread;
       this.round = round;
       this.remaining = remaining;
+      this.done = remaining == 0;
     }
   }
 

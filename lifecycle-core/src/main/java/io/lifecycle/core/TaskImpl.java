@@ -209,6 +209,7 @@ final class TaskImpl<T> implements Task<T>, Indexed, Runnable {
 
   private static void countDown(TaskGroup.JoinWaiter w) {
     if (--w.remaining == 0) {
+      w.done = true;
       LockSupport.unpark(w.thread);
     }
   }
