@@ -31,9 +31,9 @@ import java.util.logging.Logger;
  * <p>It runs {@code --calls} calls in waves of {@code --wave} concurrent jobs and, after each wave,
  * prints what the process holds after a full garbage collection: heap, direct memory, platform
  * threads, open scopes and live tasks, the room's listeners and the participant cache. At the end
- * it prints a chart of heap after GC against calls, what grew according to {@link
- * Lifecycle#snapshot()}, and writes {@code <mode>.csv}, {@code <mode>.svg} and {@code
- * <mode>.summary} to {@code --out}.
+ * it prints a chart of heap after GC against calls, what grew over the run (the room's listeners,
+ * the participant cache, direct memory, and the growth that {@link Lifecycle#snapshot()} shows),
+ * and writes {@code <mode>.csv}, {@code <mode>.svg} and {@code <mode>.summary} to {@code --out}.
  *
  * <pre>
  * java -cp ... io.lifecycle.examples.AgentServer --mode leaky|owned [--detect]
@@ -50,8 +50,12 @@ public final class AgentServer {
   private static final String USAGE =
       "usage: AgentServer --mode leaky|owned [--detect] [--calls N] [--wave N] [--out DIR]";
 
-  /** The longest a job may take before the run fails; calls last a quarter of a second. */
-  private static final Duration JOB_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * The longest a job may take before the run fails; calls last a quarter of a second. Longer than
+   * the owned worker's own bound on a call, so that an owned job that overruns fails in the worker,
+   * which closes its scope, before the run gives up on it.
+   */
+  private static final Duration JOB_TIMEOUT = OwnedWorker.CALL_LIMIT.plusSeconds(10);
 
   /** The worker under test. */
   enum Mode {
@@ -153,22 +157,27 @@ public final class AgentServer {
 
   /** Runs the example; exits with 0 on success, 1 on failure, 2 on a bad command line. */
   public static void main(String[] args) {
-    int status;
+    Options options;
     try {
-      run(Options.parse(args), System.out);
-      status = 0;
+      options = Options.parse(args);
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.err.println(USAGE);
-      status = 2;
-    } catch (Exception e) {
+      System.exit(2);
+      return;
+    }
+    int status;
+    try {
+      run(options, System.out);
+      status = 0;
+    } catch (Exception | Error e) {
       StringWriter trace = new StringWriter();
       e.printStackTrace(new PrintWriter(trace));
       System.err.print("agent-server failed: " + trace);
       status = 1;
     }
-    // The leaky worker's pollers are non-daemon threads that never stop: one of its leaks keeps
-    // the JVM from exiting on its own.
+    // The leaky worker's pollers are non-daemon threads that never stop, and a failed run may
+    // leave the pool's: either keeps the JVM from exiting on its own.
     System.exit(status);
   }
 
@@ -177,7 +186,7 @@ public final class AgentServer {
    * run's files.
    *
    * @return the run's outcome, also written to {@code <out>/<mode>.summary}
-   * @throws TimeoutException if a job runs longer than 30 seconds
+   * @throws TimeoutException if a job runs longer than {@link #JOB_TIMEOUT}
    */
   @CanIgnoreReturnValue
   static RunSummary run(Options options, PrintStream out)
@@ -209,10 +218,15 @@ public final class AgentServer {
           options.mode() == Mode.OWNED
               ? new OwnedWorker(room, options.wave())
               : new LeakyWorker(room, options.wave(), options.detect());
-      Snapshot start = Lifecycle.snapshot();
-      Snapshot end = start;
       List<Sample> samples = new ArrayList<>();
+      Sample before;
+      Snapshot start;
+      Snapshot lastWave; // what the last wave left, before the collector looked
+      Snapshot end; // the same, once the collector and the library have run
       try {
+        before = Sample.take(0, room, worker);
+        start = Lifecycle.snapshot();
+        lastWave = start;
         out.println(Sample.HEADER);
         int done = 0;
         while (done < options.calls()) {
@@ -225,18 +239,19 @@ public final class AgentServer {
             job.get(JOB_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
           }
           done += n;
-          end = Lifecycle.snapshot(); // what the calls left, before the collector looks
+          lastWave = Lifecycle.snapshot();
           Sample s = Sample.take(done, room, worker);
           samples.add(s);
           out.println(s);
         }
+        end = Lifecycle.snapshot();
       } finally {
         worker.close();
       }
       Sample after = Sample.take(options.calls(), room, worker);
       RunSummary summary =
-          summarize(options, samples, after, end, threadsBefore, leaks.count(), startNanos);
-      report(options, out, samples, start, end, summary, leaks);
+          summarize(options, samples, after, lastWave, threadsBefore, leaks.count(), startNanos);
+      report(options, out, samples, before, start, end, summary, leaks);
       return summary;
     } finally {
       tally.close();
@@ -251,7 +266,7 @@ public final class AgentServer {
       Options options,
       List<Sample> samples,
       Sample after,
-      Snapshot end,
+      Snapshot lastWave,
       int threadsBefore,
       long leakReports,
       long startNanos) {
@@ -268,7 +283,7 @@ public final class AgentServer {
         span == 0 ? 0 : (last.direct() - first.direct()) * 1_000 / span,
         Sample.nonDaemonThreads() - threadsBefore,
         after.scopes(),
-        end.scopes().getOrDefault("job", 0L),
+        lastWave.scopes().getOrDefault("job", 0L),
         leakReports,
         after.listeners(),
         after.cached(),
@@ -279,6 +294,7 @@ public final class AgentServer {
       Options options,
       PrintStream out,
       List<Sample> samples,
+      Sample before,
       Snapshot start,
       Snapshot end,
       RunSummary summary,
@@ -296,10 +312,16 @@ public final class AgentServer {
     out.println(Charts.terminal(heapSeries, "MiB", 64, 12));
 
     out.printf(
-        "%nWhat grew, per Lifecycle.snapshot() before the last collection:%n%s%n",
-        end.since(start));
+        "%nWhat grew from the first call to the last, once the collector and the library ran:%n");
+    out.println(whatGrew(before, samples.get(samples.size() - 1)));
+    out.println(end.since(start));
     if (options.mode() == Mode.LEAKY && !options.detect()) {
       out.println("(The library sees what scopes own, and nothing is owned here: see --detect.)");
+    }
+    if (options.detect()) {
+      out.printf(
+          "(The collector found every job scope, and the library closed what each owned;%n"
+              + "the callbacks and the cache entries, which no scope owned, still grew.)%n");
     }
     if (options.detect()) {
       out.printf("%n%s%n", leaks.describe());
@@ -350,6 +372,29 @@ public final class AgentServer {
         StandardCharsets.UTF_8);
     summary.write(dir.resolve(options.label() + ".summary"));
     out.printf("Wrote %s and %s.%n", csv, svg);
+  }
+
+  /**
+   * Returns the growth from {@code before} to {@code last} of what the server holds and the library
+   * cannot see, one line each: the room's listeners, the participant cache, direct memory.
+   */
+  private static String whatGrew(Sample before, Sample last) {
+    List<String> lines = new ArrayList<>();
+    int listeners = last.listeners() - before.listeners();
+    int cached = last.cached() - before.cached();
+    long direct = last.direct() - before.direct();
+    if (listeners != 0) {
+      lines.add(String.format(Locale.ROOT, "  room listeners   %+,d", listeners));
+    }
+    if (cached != 0) {
+      lines.add(String.format(Locale.ROOT, "  cache entries    %+,d", cached));
+    }
+    if (!signedMib(direct).equals(Sample.mib(0))) {
+      lines.add("  direct memory    " + signedMib(direct));
+    }
+    return lines.isEmpty()
+        ? "  room listeners, cache entries, direct memory: no growth"
+        : String.join(System.lineSeparator(), lines);
   }
 
   /** Formats a byte count as signed mebibytes: {@code "+12.5 MiB"}, or {@code "0.0 MiB"}. */

@@ -59,25 +59,16 @@ final class LeakyWorker implements Worker {
         });
   }
 
-  // The bugs below are deliberate; each is marked where it happens.
-  @SuppressWarnings({"ListenerNeverRemoved", "UnboundedWait", "MustBeClosedChecker"})
   private void runJob(Call call) throws InterruptedException {
-    // The bug of --detect, reported by MustBeClosedChecker: a scope that is never closed.
+    // The bug of --detect, caught by MustBeClosedChecker: a scope opened and never closed.
+    @SuppressWarnings("MustBeClosedChecker")
     Scope job = detect ? Scope.open("job") : null;
     try (Participant agent = room.connect("agent-" + call.id())) {
       agent.publishAudio("voice");
       // The bug demonstrated: the stream is never closed.
       AudioStream stream = new AudioStream(room.subscribe(call.caller()));
       ParticipantState state = new ParticipantState(call.caller());
-
-      CountDownLatch left = new CountDownLatch(1);
-      // The bug demonstrated, reported by ListenerNeverRemoved: added to the room, never removed.
-      room.addListener(
-          identity -> {
-            if (identity.equals(call.caller())) {
-              left.countDown();
-            }
-          });
+      CountDownLatch left = leaveSignal(call.caller());
 
       Thread.ofPlatform()
           .name("listen-" + call.id())
@@ -108,10 +99,28 @@ final class LeakyWorker implements Worker {
         job.own(stream);
         job.own(poller);
       }
-
-      // A latent bug, reported by UnboundedWait: if no leave event comes, this waits forever.
-      left.await();
+      stayUntil(left);
     }
+  }
+
+  /** Returns a latch that a callback on the room counts down when {@code caller} leaves. */
+  // The bug demonstrated, caught by ListenerNeverRemoved: added to the room, never removed.
+  @SuppressWarnings("ListenerNeverRemoved")
+  private CountDownLatch leaveSignal(String caller) {
+    CountDownLatch left = new CountDownLatch(1);
+    room.addListener(
+        identity -> {
+          if (identity.equals(caller)) {
+            left.countDown();
+          }
+        });
+    return left;
+  }
+
+  // The bug demonstrated, caught by UnboundedWait: if no leave event comes, the job never ends.
+  @SuppressWarnings("UnboundedWait")
+  private static void stayUntil(CountDownLatch left) throws InterruptedException {
+    left.await();
   }
 
   @Override

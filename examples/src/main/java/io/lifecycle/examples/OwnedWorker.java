@@ -19,7 +19,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class OwnedWorker implements Worker {
   /** The longest call the worker takes: the wait for the caller to leave is bounded. */
-  private static final Duration CALL_LIMIT = Duration.ofMinutes(1);
+  static final Duration CALL_LIMIT = Duration.ofSeconds(20);
 
   // A scope that outlives any block: opened by the builder, closed by close().
   private final Scope worker = Scope.builder("worker").closeTimeout(Duration.ofSeconds(5)).open();
@@ -65,9 +65,9 @@ final class OwnedWorker implements Worker {
       job.fork(() -> Pipeline.listen(stream, state));
       job.fork(() -> Pipeline.pollStats(stream, state));
 
-      // The cache entry is owned like a resource: the job's close removes it.
+      // The cache entry is owned: the job's close removes it, not a reconnected caller's newer one.
       participants.put(call.caller(), state);
-      job.own(call.caller(), participants::remove);
+      job.own(state, s -> participants.remove(call.caller(), s));
 
       if (!left.await(CALL_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new TimeoutException(call.caller() + " was still on the call after " + CALL_LIMIT);

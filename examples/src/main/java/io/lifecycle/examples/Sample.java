@@ -1,6 +1,5 @@
 package io.lifecycle.examples;
 
-import io.lifecycle.core.LeakReport;
 import io.lifecycle.core.Lifecycle;
 import io.lifecycle.core.Snapshot;
 import java.lang.management.BufferPoolMXBean;
@@ -8,7 +7,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -64,7 +62,7 @@ record Sample(
    */
   static Sample take(int calls, Room room, Worker worker) throws InterruptedException {
     // Reports of dropped scopes reach the registered leak listeners; the list is not needed here.
-    List<LeakReport> unused = Lifecycle.awaitCleanup(CLEANUP_TIMEOUT);
+    Lifecycle.awaitCleanup(CLEANUP_TIMEOUT);
     long heap = collectAndMeasureHeap();
     long direct = measureDirectAfterGc();
     Snapshot s = Lifecycle.snapshot();

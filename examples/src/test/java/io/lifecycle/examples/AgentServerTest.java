@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.lifecycle.core.Scope;
 import io.lifecycle.junit.LeakCheck;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -40,10 +40,11 @@ class AgentServerTest {
   /** Owned: heap after GC flat, threads back to baseline, no scope left open, no leak report. */
   @Test
   void owned_leavesNothingBehind() throws Exception {
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
     RunSummary run =
         AgentServer.run(
             new AgentServer.Options(AgentServer.Mode.OWNED, false, CALLS, WAVE, OUT),
-            new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8));
+            new PrintStream(output, true, StandardCharsets.UTF_8));
 
     assertTrue(
         run.heapFlat(),
@@ -57,6 +58,11 @@ class AgentServerTest {
     assertEquals(0, run.leakReports(), "leak reports");
     assertEquals(0, run.listenersLeft(), "room listeners left");
     assertEquals(0, run.cachedLeft(), "cache entries left");
+    String printed = output.toString(StandardCharsets.UTF_8);
+    assertTrue(
+        printed.contains("room listeners, cache entries, direct memory: no growth")
+            && printed.contains(": 0 scopes, 0 owned, 0 tasks, 0 leak reports"),
+        "the end-of-run diff shows growth:\n" + printed);
   }
 
   /** Leaky: each call leaves its poller, callback, cache entry and native buffer behind. */
@@ -76,6 +82,8 @@ class AgentServerTest {
         heapPerCall >= ParticipantState.CONTEXT_BYTES * 9L / 10,
         "heap grew only " + heapPerCall + " bytes per call");
     assertProportionalToCalls(heapAfterGc(OUT.resolve("leaky.csv")));
+    assertWhatGrewNames(
+        "leaky", "room listeners   +" + CALLS, "cache entries    +" + CALLS, "direct memory    +");
   }
 
   /** Leaky with --detect: one report per call, with the job's allocation site. */
@@ -97,6 +105,24 @@ class AgentServerTest {
     // What the scopes did not own still leaks.
     assertEquals(CALLS, run.listenersLeft(), "room listeners left");
     assertEquals(CALLS, run.cachedLeft(), "cache entries left");
+    // The end-of-run diff names what grew: not the collected scopes, but what they did not own.
+    assertWhatGrewNames(
+        "leaky-detect",
+        "room listeners   +" + CALLS,
+        "cache entries    +" + CALLS,
+        ": 0 scopes, 0 owned, 0 tasks, +" + CALLS + " leak reports");
+  }
+
+  /** Asserts that the "What grew" section of the run's output has each of {@code lines}. */
+  private static void assertWhatGrewNames(String label, String... lines) throws IOException {
+    String output = Files.readString(OUT.resolve(label + ".log"), StandardCharsets.UTF_8);
+    int from = output.indexOf("What grew");
+    int to = output.indexOf("Result in", Math.max(from, 0));
+    assertTrue(from >= 0 && to > from, "no \"What grew\" section:\n" + output);
+    String section = output.substring(from, to);
+    for (String line : lines) {
+      assertTrue(section.contains(line), "\"What grew\" does not name " + line + ":\n" + section);
+    }
   }
 
   /**

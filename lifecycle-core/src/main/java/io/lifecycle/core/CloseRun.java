@@ -23,6 +23,9 @@ final class CloseRun implements Runnable {
   /** {@link #abandon()}: no release was in progress; resume at {@link #resumeAt()}. */
   static final int NOT_STARTED = -2;
 
+  /** {@link #abandonUnlessStartedAfter}: the release in progress started late; not stopped. */
+  static final int STARTED_LATE = -3;
+
   private final ScopeNode owner;
   private final List<Object> items;
   private final boolean background;
@@ -146,8 +149,24 @@ final class CloseRun implements Runnable {
    * run stops after it), {@link #NOT_STARTED} if none is, or {@link #FINISHED}.
    */
   synchronized int abandon() {
+    return abandon(false, 0);
+  }
+
+  /**
+   * Like {@link #abandon()}, except that a release in progress that started after {@code since}
+   * is spared: the run goes on, and {@link #STARTED_LATE} is returned.
+   */
+  synchronized int abandonUnlessStartedAfter(long since) {
+    return abandon(true, since);
+  }
+
+  @GuardedBy("this")
+  private int abandon(boolean spareLate, long since) {
     if (finished || (next >= items.size() && current < 0)) {
       return FINISHED;
+    }
+    if (spareLate && current >= 0 && itemStartedAt - since > 0) {
+      return STARTED_LATE;
     }
     stop = true;
     if (current < 0) {

@@ -560,8 +560,9 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
    * normally from a round that failed.
    */
   private void throwTaskFailures(TaskGroup g, TaskGroup.JoinWaiter w) {
-    List<TaskImpl<?>> failed;
-    int dropped;
+    TaskFailedException e;
+    // One critical section: a joiner of this round that finds the failures taken must also find
+    // the exception carrying them (else it would return normally from a failed round).
     synchronized (this) {
       if (g.failures.isEmpty()) {
         if (g.failedRound >= w.round && g.roundFailure != null) {
@@ -571,28 +572,26 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
         g.refusalLogged = false;
         return;
       }
-      failed = new ArrayList<>(g.failures);
-      dropped = g.droppedFailures;
+      List<TaskImpl<?>> failed = new ArrayList<>(g.failures);
+      int dropped = g.droppedFailures;
       g.failures.clear();
       g.droppedFailures = 0;
       for (TaskImpl<?> t : failed) {
         t.observed = true;
       }
-    }
-    int total = failed.size() + dropped;
-    TaskFailedException e =
-        new TaskFailedException(
-            total
-                + (total == 1 ? " task" : " tasks")
-                + " of "
-                + path()
-                + " failed"
-                + (dropped > 0 ? " (" + dropped + " not kept)" : ""),
-            failed.get(0).failure());
-    for (int i = 1; i < failed.size(); i++) {
-      e.addSuppressed(failed.get(i).failure());
-    }
-    synchronized (this) {
+      int total = failed.size() + dropped;
+      e =
+          new TaskFailedException(
+              total
+                  + (total == 1 ? " task" : " tasks")
+                  + " of "
+                  + path()
+                  + " failed"
+                  + (dropped > 0 ? " (" + dropped + " not kept)" : ""),
+              failed.get(0).failure());
+      for (int i = 1; i < failed.size(); i++) {
+        e.addSuppressed(failed.get(i).failure());
+      }
       g.roundFailure = e;
       g.failedRound = g.round;
       g.round++;
@@ -680,15 +679,18 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
       }
       // With no entry left, the close still has to collect the failures of finished tasks.
       if (n > 0 || g != null) {
+        long grace = NO_GRACE;
         if (parent != null && parent.isClosedBy(me)) {
-          Children pc = parent.children;
-          c.graceDeadline = pc.graceDeadline; // the parent's close: its grace is shared
-        } else {
-          // The top of a close: cancel the tasks of the whole subtree now, so that they stop
-          // during one grace instead of one grace per scope, closed one after another.
-          cancelDescendantTasks(entries, n);
-          c.graceDeadline = Checks.deadline(System.nanoTime(), config.taskGraceNanos);
+          grace = parent.children.graceDeadline; // the parent's close: its grace is shared
+        } else if (cancelDescendantTasks(entries, n)) {
+          // The top of a close, over a subtree with tasks: they were all cancelled at once, so
+          // they stop during one grace instead of one grace per scope, closed one after another.
+          grace = Checks.deadline(System.nanoTime(), config.taskGraceNanos);
         }
+        if (grace == NO_GRACE && g != null) {
+          grace = Checks.deadline(System.nanoTime(), config.taskGraceNanos);
+        }
+        c.graceDeadline = grace; // read the clock only when there are tasks to wait for
         f =
             boundNanos < 0
                 ? closeInline(c, g, entries, n)
@@ -756,6 +758,12 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
         interrupted = true;
       }
     }
+    if (queued) {
+      synchronized (this) {
+        // CLOSED: a node queued after the closer read the waiters must not stay behind either
+        children.waiters = null;
+      }
+    }
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
@@ -821,25 +829,51 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
     return false;
   }
 
-  /** Cancels the running tasks of the descendants found among {@code entries}. */
+  /** {@link Children#graceDeadline} of a close with no task in its subtree: no clock read. */
+  private static final long NO_GRACE = Long.MIN_VALUE + 1;
+
+  /** Returns the close's grace deadline, reading the clock if none was set. */
+  private long graceDeadline(Children c) {
+    long grace = c.graceDeadline;
+    if (grace == NO_GRACE) {
+      c.graceDeadline = grace = Checks.deadline(System.nanoTime(), config.taskGraceNanos);
+    }
+    return grace;
+  }
+
+  /**
+   * Cancels the running tasks of the descendants found among {@code entries}; returns whether it
+   * found any task.
+   */
   @SuppressWarnings("ReferenceEquality") // threads are compared by identity
-  private static void cancelDescendantTasks(Object[] entries, int n) {
-    Thread me = Thread.currentThread();
-    ArrayDeque<ScopeNode> pending = new ArrayDeque<>();
+  private static boolean cancelDescendantTasks(Object[] entries, int n) {
+    ArrayDeque<ScopeNode> pending = null;
     for (int i = 0; i < n; i++) {
       if (entries[i] instanceof ScopeNode child) {
+        if (pending == null) {
+          pending = new ArrayDeque<>();
+        }
         pending.push(child);
       }
     }
+    if (pending == null) {
+      return false;
+    }
+    Thread me = Thread.currentThread();
+    boolean found = false;
     while (!pending.isEmpty()) {
       for (Object e : Inventory.entries(pending.pop())) {
-        if (e instanceof TaskImpl<?> t && t.thread != me) {
-          t.cancel();
+        if (e instanceof TaskImpl<?> t) {
+          found = true;
+          if (t.thread != me) {
+            t.cancel();
+          }
         } else if (e instanceof ScopeNode child) {
           pending.push(child);
         }
       }
     }
+    return found;
   }
 
   /** Cancels the running tasks among {@code entries}, except the current thread's; returns it. */
@@ -905,7 +939,7 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
     if (g != null) {
       f = new Failures();
       self = cancelTasks(entries, n);
-      awaitTasks(g, self == null ? 0 : 1, c.graceDeadline, f);
+      awaitTasks(g, self == null ? 0 : 1, graceDeadline(c), f);
     }
     int released = 0;
     for (int i = n - 1; i >= 0; i--) {
@@ -975,9 +1009,10 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
    * at the deadline, the entry whose release it started is abandoned (reported, left on that
    * thread) and a fresh run takes the next entries; a run that has not started its entry yet is
    * stopped and a fresh run takes that entry, so no entry is skipped. Past the deadline each
-   * further run gets at most {@link #SLICE_NANOS}; once {@link #OVERRUN_NANOS} past it, a last
-   * run releases what remains in the background and the close returns. Tasks still running after
-   * that are reported and abandoned.
+   * further entry gets {@link #SLICE_NANOS} from the start of its release (a helper scheduled late
+   * does not shorten it); once {@link #OVERRUN_NANOS} past the deadline, a last run releases what
+   * remains in the background and the close returns. Tasks still running after that are reported
+   * and abandoned.
    */
   private Failures closeBounded(
       Children c, TaskGroup g, Object[] entries, int n, long timeoutNanos) {
@@ -989,7 +1024,7 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
     TaskImpl<?> self = null;
     if (g != null) {
       self = cancelTasks(entries, n);
-      long grace = c.graceDeadline;
+      long grace = graceDeadline(c);
       awaitTasks(g, self == null ? 0 : 1, grace - deadline < 0 ? grace : deadline, f);
     }
     // The entries to release, in close order. They stay in the array until released (or given up
@@ -1009,13 +1044,23 @@ final class ScopeNode extends PhantomReference<Scope> implements Indexed {
       CloseRun run = new CloseRun(this, items, next, false);
       Thread helper = helper(c, path, run);
       run.start(helper);
-      if (run.awaitFinished(windowEnd, f)) {
-        run.drainInto(f);
-        break;
+      boolean finished = run.awaitFinished(windowEnd, f);
+      int stuck = CloseRun.FINISHED;
+      while (!finished) {
+        // Past the deadline each entry has a whole slice from the start of its release: one that
+        // the helper started late in the window (its carrier was busy) gets the rest of its
+        // slice, rather than being blamed for the scheduler's delay.
+        boolean slice = windowEnd != deadline && windowEnd != hardEnd;
+        stuck = slice ? run.abandonUnlessStartedAfter(windowEnd - SLICE_NANOS) : run.abandon();
+        if (stuck != CloseRun.STARTED_LATE) {
+          break;
+        }
+        long end = run.itemStartedAt() + SLICE_NANOS;
+        windowEnd = end - hardEnd < 0 ? end : hardEnd;
+        finished = run.awaitFinished(windowEnd, f);
       }
-      int stuck = run.abandon();
       run.drainInto(f);
-      if (stuck == CloseRun.FINISHED) {
+      if (finished || stuck == CloseRun.FINISHED) {
         break;
       }
       if (stuck == CloseRun.NOT_STARTED) {

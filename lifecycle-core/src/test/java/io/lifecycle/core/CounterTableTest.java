@@ -65,6 +65,36 @@ class CounterTableTest {
   }
 
   /**
+   * A full table is pruned at most every 100 ms when new keys arrive, so that a flood of new names
+   * costs no walk of the table under its lock each time. Each round frees one slot (a count falls
+   * to zero) and offers one new key, which gets a slot only if the table was pruned for it: the
+   * number of such prunes is bounded by the time the rounds took, not by their number.
+   */
+  @Test
+  void increment_fullTableFloodOfNewKeys_prunedAtMostEvery100ms() {
+    CounterTable t = new CounterTable();
+    List<LiveCount> counts = new ArrayList<>();
+    for (int i = 0; i < CounterTable.MAX_KEYS; i++) {
+      counts.add(t.increment("k" + i));
+    }
+    t.prune(); // just pruned (a snapshot would do this): the next prune is 100 ms away
+    long start = System.nanoTime();
+    int pruned = 0;
+    int rounds = 1_000;
+    for (int i = 0; i < rounds; i++) {
+      counts.get(i).decrement(); // a slot to give back, found only by a prune
+      if (!t.isOther(t.increment("new" + i))) {
+        pruned++;
+      }
+    }
+    long elapsed = System.nanoTime() - start;
+    long allowed = 1 + elapsed / 100_000_000L;
+    assertTrue(
+        pruned <= allowed,
+        pruned + " prunes for " + rounds + " new keys in " + elapsed / 1_000_000 + " ms");
+  }
+
+  /**
    * Threads counting in and out of a small key set while another prunes constantly: no count is
    * lost or left negative, and when everything is counted out, nothing is left.
    */

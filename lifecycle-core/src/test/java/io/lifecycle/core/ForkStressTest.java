@@ -46,6 +46,7 @@ class ForkStressTest {
     ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
     AtomicInteger refused = new AtomicInteger();
     AtomicInteger failuresSeen = new AtomicInteger();
+    AtomicInteger cancelledBeforeStart = new AtomicInteger();
     Scope[] scope = new Scope[1];
     CountDownLatch never = new CountDownLatch(1);
 
@@ -113,6 +114,13 @@ class ForkStressTest {
         if (t.state() == Task.State.SUCCEEDED) {
           assertTrue(f.ran().get());
         }
+        if (t.thread == null) {
+          assertFalse(f.ran().get(), "a fork refused after a fail-fast trip ran");
+        } else if (t.state() == Task.State.CANCELLED && Internals.holdsBody(t)) {
+          // its thread found it cancelled before taking the body
+          assertFalse(f.ran().get(), "a task cancelled before it started ran");
+          cancelledBeforeStart.incrementAndGet();
+        }
       }
       for (Throwable r : reported) {
         assertTrue(failures.contains(r), () -> "reported what no task threw: " + r);
@@ -127,6 +135,7 @@ class ForkStressTest {
     }
     assertTrue(refused.get() > 0, "no fork raced the close; the test proves nothing");
     assertTrue(failuresSeen.get() > 0, "no task failed; the test proves nothing");
+    assertTrue(cancelledBeforeStart.get() > 0, "no task was cancelled before it started");
   }
 
   /** One forker's round: forks that succeed, fail or wait for cancellation; sometimes a join. */

@@ -1,5 +1,7 @@
 package io.lifecycle.core;
 
+import java.lang.reflect.Field;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Test access to the internal state behind the public API, and unique names. */
@@ -65,6 +67,47 @@ final class Internals {
       if (n.path().equals(path)) {
         n.close();
       }
+    }
+  }
+
+  /** Returns the number of threads queued to wait for another thread's close of the scope. */
+  static int waiters(Scope scope) {
+    ScopeNode n = scope.node;
+    synchronized (n) {
+      Children c = n.children;
+      int count = 0;
+      for (Children.WaitNode w = c == null ? null : c.waiters; w != null; w = w.next) {
+        count++;
+      }
+      return count;
+    }
+  }
+
+  /** Returns the number of joiners registered on the task (its private joiner list). */
+  static int joiners(Task<?> task) {
+    TaskImpl<?> t = (TaskImpl<?>) task;
+    synchronized (t.owner) {
+      Object j = read(t, "joinWaiters");
+      return j == null ? 0 : j instanceof List<?> list ? list.size() : 1;
+    }
+  }
+
+  /**
+   * Returns whether the task still holds its body: true for a task whose thread skipped the body
+   * (cancelled before it started), false once the body was taken to run.
+   */
+  static boolean holdsBody(Task<?> task) {
+    return read(task, "body") != null;
+  }
+
+  /** Reads a private field of a {@link TaskImpl}. */
+  private static Object read(Object task, String field) {
+    try {
+      Field f = TaskImpl.class.getDeclaredField(field);
+      f.setAccessible(true);
+      return f.get(task);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError("TaskImpl." + field + " is not readable", e);
     }
   }
 }

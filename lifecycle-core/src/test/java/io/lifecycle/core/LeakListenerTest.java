@@ -1,9 +1,13 @@
 package io.lifecycle.core;
 
+import static io.lifecycle.core.Internals.unique;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -12,15 +16,42 @@ import org.junit.jupiter.api.Test;
  */
 class LeakListenerTest {
 
-  /** A lambda is a LeakListener; its default onStuck does nothing; its registration removes it. */
+  /**
+   * A lambda is a LeakListener: registered, it receives leak reports, while stuck reports reach
+   * only its default onStuck, which ignores them; once its registration is cancelled (cancel()
+   * returns true once) it receives nothing.
+   */
   @Test
-  void lambda_defaultOnStuckDoesNothing() {
-    LeakListener l = report -> {};
-    l.onStuck(StuckReport.of(StuckReport.Kind.CLOSE, "x", "", Duration.ZERO, null));
-    Registration r = Lifecycle.addLeakListener(l);
-    assertTrue(r.cancel());
-    assertFalse(r.cancel());
-    r.close();
+  @SuppressWarnings("MustBeClosedChecker") // the scopes are closed by the leak path
+  void lambda_receivesLeaksNotStucksUntilCancelled() {
+    String name = unique("lambda-listener");
+    List<LeakReport> received = new CopyOnWriteArrayList<>();
+    LeakListener lambda =
+        report -> {
+          if (report.path().startsWith(name)) {
+            received.add(report);
+          }
+        };
+    Registration r = Lifecycle.addLeakListener(lambda);
+    try {
+      Lifecycle.reportStuck(
+          StuckReport.of(StuckReport.Kind.OPERATION, "probe", name, Duration.ZERO, null));
+      assertTrue(received.isEmpty(), "a stuck report reached onLeak");
+
+      Scope first = Scope.open(name + "-first");
+      Tracker.process(first.node); // the cleaner's handling of a scope found unreachable
+      assertEquals(1, received.size());
+      assertEquals(name + "-first", received.get(0).path());
+
+      assertTrue(r.cancel());
+      assertFalse(r.cancel());
+      Scope second = Scope.open(name + "-second");
+      Tracker.process(second.node);
+      assertEquals(1, received.size(), "a cancelled listener still received a report");
+      assertFalse(second.isOpen(), "the leak path still ran");
+    } finally {
+      r.close();
+    }
   }
 
   /** A listener named in META-INF/services is loaded (once, on the first report). */

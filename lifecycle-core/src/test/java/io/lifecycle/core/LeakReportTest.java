@@ -72,4 +72,24 @@ class LeakReportTest {
       assertTrue(r.toString().endsWith("cleanup failed: java.io.IOException: cannot close"));
     }
   }
+
+  /**
+   * openedAtNanos() is the nanoTime reading taken when the reported scope opened, in a report made
+   * by the leak path (the cleaner's processing of a scope found unreachable).
+   */
+  @Test
+  @SuppressWarnings("MustBeClosedChecker") // closed by the leak path, which is the point
+  void openedAtNanos_isTheOpenTime() {
+    String name = unique("opened-at");
+    try (LeakCapture capture = LeakCapture.forPath(name)) {
+      long before = System.nanoTime();
+      Scope scope = Scope.open(name);
+      long after = System.nanoTime();
+      Tracker.process(scope.node); // as if the collector had found the handle unreachable
+      LeakReport r = capture.leaks().get(0);
+      long at = r.openedAtNanos();
+      assertTrue(at - before >= 0 && after - at >= 0, at + " not in [" + before + ", " + after + "]");
+      assertFalse(scope.isOpen(), "the leak path closed it");
+    }
+  }
 }

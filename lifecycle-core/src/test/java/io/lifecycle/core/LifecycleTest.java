@@ -232,6 +232,23 @@ class LifecycleTest {
   // ---------------------------------------------------------------------------------------------
 
   /**
+   * A root at DISABLED is not held by the library, so neither openScopes() nor dump() lists it;
+   * the live counters still count it.
+   */
+  @Test
+  void openScopes_disabledRoot_notListed() {
+    String name = unique("untracked-root");
+    try (Scope root = Scope.builder(name).leakLevel(LeakLevel.DISABLED).open()) {
+      root.own(TestResource.of("r"));
+      assertTrue(
+          Lifecycle.openScopes().stream().noneMatch(i -> i.path().equals(name)),
+          "openScopes() lists a DISABLED root");
+      assertFalse(Lifecycle.dump().contains("+= " + name + " ("), "dump() lists a DISABLED root");
+      assertEquals(1L, Lifecycle.snapshot().scopes().get(name));
+    }
+  }
+
+  /**
    * openScopes() lists every open scope depth first with path, name, age, site, directly owned
    * resources by type, children and tasks.
    */

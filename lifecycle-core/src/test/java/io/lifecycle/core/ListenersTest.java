@@ -10,10 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.testing.NullPointerTester;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
 
 /** {@link Listeners}: owned listeners, safe firing, growth warning (issue 2 req 8). */
@@ -298,6 +300,68 @@ class ListenersTest {
       new NullPointerTester().testAllPublicStaticMethods(Listeners.class);
       assertEquals(0, listeners.size());
     }
+  }
+
+  /**
+   * Two listeners throwing the same Error instance: forEach calls the others, then throws that
+   * Error (it cannot suppress itself: no IllegalArgumentException).
+   */
+  @Test
+  void forEach_sameErrorFromTwoListeners_errorRethrownAfterOthers() {
+    Listeners<Consumer<String>> listeners = Listeners.create(unique("same-error"));
+    List<String> calls = new ArrayList<>();
+    AssertionError error = new AssertionError("shared");
+    try (Scope owner = Scope.open(unique("owner"))) {
+      Consumer<String> throwing =
+          e -> {
+            throw error;
+          };
+      listeners.add(owner, throwing);
+      listeners.add(owner, throwing);
+      listeners.add(owner, new Recording("c", calls));
+      AssertionError thrown =
+          assertThrows(AssertionError.class, () -> listeners.forEach(l -> l.accept("e")));
+      assertSame(error, thrown);
+      assertEquals(0, thrown.getSuppressed().length);
+      assertEquals(List.of("c:e"), calls);
+    }
+  }
+
+  /**
+   * A listener that throws a checked exception sneakily (undeclared) does not stop the others and
+   * does not escape forEach; it is logged once per registration, like any other failure.
+   */
+  @Test
+  void forEach_listenerThrowsCheckedSneakily_othersCalledLoggedOnce() {
+    String name = unique("sneaky");
+    Listeners<Consumer<String>> listeners = Listeners.create(name);
+    List<String> calls = new ArrayList<>();
+    IOException failure = new IOException("undeclared");
+    try (LogCapture log = LogCapture.start();
+        Scope owner = Scope.open(unique("owner"))) {
+      listeners.add(owner, e -> ListenersTest.<RuntimeException>sneakyThrow(failure));
+      listeners.add(owner, new Recording("b", calls));
+      listeners.forEach(l -> l.accept("1"));
+      listeners.forEach(l -> l.accept("2"));
+      assertEquals(List.of("b:1", "b:2"), calls);
+      List<LogRecord> logged = log.records(Level.WARNING, "of " + name + " (owned by");
+      assertEquals(1, logged.size());
+      assertSame(failure, logged.get(0).getThrown());
+    }
+  }
+
+  /** A registry name containing '/' is refused with a message showing it. */
+  @Test
+  void create_nameWithSlash_throwsIllegalArgumentShowingName() {
+    String message = "name must not contain '/', the path separator: \"a/b\"";
+    ScopeBuilderTest.assertIae(message, () -> Listeners.create("a/b"));
+    ScopeBuilderTest.assertIae(message, () -> Listeners.builder("a/b"));
+  }
+
+  /** Throws {@code t} whatever its type, as code compiled elsewhere (or Kotlin) may. */
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+    throw (T) t;
   }
 
   private static void addFromHere(Listeners<Runnable> listeners, Scope owner) {

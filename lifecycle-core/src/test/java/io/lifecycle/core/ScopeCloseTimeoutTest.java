@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +22,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
+import java.util.logging.Handler;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -393,6 +402,298 @@ class ScopeCloseTimeoutTest {
     started.await();
     scope.close();
     assertEquals(Task.State.CANCELLED, t.state());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Regressions (review of issue 3)
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * A close timeout of 1 ns, while every virtual-thread carrier is busy for 250 ms: the deadline
+   * and the first slices pass before the helper thread can start a release. No stuck report blames
+   * a release that had not started, and once the carriers free up every resource is released,
+   * exactly once.
+   */
+  @Test
+  void close_timeoutOfOneNanosecondCarriersBusy_everyResourceReleasedOnceNoneBlamed()
+      throws Exception {
+    String name = unique("one-nanosecond");
+    List<TestResource> resources = new ArrayList<>();
+    StartedCheck check = new StartedCheck(name, () -> started(resources));
+    try (Registration listener = Lifecycle.addLeakListener(check)) {
+      Scope scope = Scope.builder(name).closeTimeout(Duration.ofNanos(1)).open();
+      for (int i = 0; i < 5; i++) {
+        resources.add(scope.own(TestResource.of("r" + i)));
+      }
+      try (BusyCarriers busy = BusyCarriers.occupyAll()) {
+        busy.releaseAfter(Duration.ofMillis(250)); // in the middle of the close's third slice
+        scope.close();
+      } catch (CloseFailedException e) {
+        // tolerated: a release that really overran its slice on a loaded machine
+      }
+      for (TestResource r : resources) {
+        assertTrue(r.awaitCloseEntered(Duration.ofSeconds(10)), r + " was never released");
+      }
+      for (TestResource r : resources) {
+        assertEquals(1, r.closeCount(), r::toString);
+      }
+      assertEquals(0, check.falseBlames(), "a stuck report blamed a release that had not started");
+    }
+  }
+
+  /**
+   * Every virtual-thread carrier is busy past the close deadline (a child JVM with one carrier,
+   * held by a spinning virtual thread), so the close's helper cannot run in time: no stuck report
+   * blames a release that had not started, and once the carrier frees up every resource is
+   * released exactly once.
+   */
+  @Test
+  void close_carriersSaturatedPastDeadline_entriesResumedNotBlamed() throws Exception {
+    SystemPropertiesTest.Run r =
+        SystemPropertiesTest.run(
+            "starvedCarriers",
+            "-Djdk.virtualThreadScheduler.parallelism=1",
+            "-Djdk.virtualThreadScheduler.maxPoolSize=1");
+    assertEquals(0, r.exitCode(), r::toString);
+    assertEquals(0, r.value("falseBlames"), r::toString);
+    assertEquals("true", r.string("allReleased"), r::toString);
+    assertEquals("[1, 1, 1]", r.string("closes"), r::toString);
+    assertTrue(
+        r.value("firstReleaseMs") >= r.value("timeoutMs"),
+        () -> "the helper ran before the deadline: the scenario was not exercised\n" + r);
+  }
+
+  /**
+   * Past the deadline each entry has a whole slice from the start of its release: a 60 ms release
+   * that the close's helper could start only about 40 ms before the end of the first slice (the
+   * only carrier was busy; a child JVM) is neither abandoned nor blamed, and the close returns
+   * after it.
+   */
+  @Test
+  void close_helperStartsLateInSlice_releaseGetsWholeSlice() throws Exception {
+    SystemPropertiesTest.Run r =
+        SystemPropertiesTest.run(
+            "lateHelper",
+            "-Djdk.virtualThreadScheduler.parallelism=1",
+            "-Djdk.virtualThreadScheduler.maxPoolSize=1");
+    assertEquals(0, r.exitCode(), r::toString);
+    long releaseMs = r.value("releaseEndMs") - r.value("releaseStartMs");
+    assumeTrue(
+        releaseMs < ScopeNode.SLICE_NANOS / 1_000_000,
+        () -> "the machine is too loaded: the 60 ms release itself overran a slice\n" + r);
+    assertEquals(0, r.value("stuckReports"), r::toString);
+    assertEquals("returned", r.string("outcome"), r::toString);
+    assertTrue(r.value("closeReturnedMs") >= r.value("releaseEndMs"), r::toString);
+  }
+
+  /**
+   * A caller interrupted while it waits for a bounded close parks rather than spins: its CPU time
+   * over the close is a small part of the wall time, and its interrupt flag is set afterwards.
+   */
+  @Test
+  void close_boundedCallerInterruptedWhileWaiting_doesNotSpinAndKeepsFlag() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    assumeTrue(!Thread.currentThread().isVirtual() && threads.isCurrentThreadCpuTimeSupported());
+    Thread caller = Thread.currentThread();
+    Scope scope =
+        Scope.builder(unique("interrupted-wait")).closeTimeout(Duration.ofMillis(700)).open();
+    scope.own(new StuckStream(release));
+    scope.onClose(caller::interrupt); // released first, on the helper: the caller is waiting
+    long cpuBefore = threads.getCurrentThreadCpuTime();
+    long wallBefore = System.nanoTime();
+    try {
+      assertThrows(CloseFailedException.class, scope::close);
+      long wall = System.nanoTime() - wallBefore;
+      long cpu = threads.getCurrentThreadCpuTime() - cpuBefore;
+      assertTrue(Thread.currentThread().isInterrupted(), "the interrupt flag was lost");
+      assertTrue(
+          cpu < wall * 3 / 10,
+          "the closing thread used " + cpu / 1_000_000 + " ms of CPU in " + wall / 1_000_000
+              + " ms");
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
+  /**
+   * Thousands of tasks that never stop: the close returns within the bound, reports 16 of them
+   * with their stacks and the rest in one summary, and its exception does not carry thousands of
+   * suppressed exceptions.
+   */
+  @Test
+  void close_thousandsOfStuckTasks_boundedReportsWithinBound() throws Exception {
+    String name = unique("stuck-tasks");
+    int tasks = 2_000;
+    Duration timeout = Duration.ofMillis(300);
+    try (LeakCapture capture = LeakCapture.forPath(name);
+        LogCapture log = LogCapture.start()) {
+      Scope scope = Scope.builder(name).closeTimeout(timeout).open();
+      CountDownLatch started = new CountDownLatch(tasks);
+      for (int i = 0; i < tasks; i++) {
+        scope.fork(
+            () -> {
+              started.countDown();
+              ignoreInterrupts(release);
+            });
+      }
+      assertTrue(started.await(30, TimeUnit.SECONDS));
+
+      long start = System.nanoTime();
+      CloseFailedException e = assertThrows(CloseFailedException.class, scope::close);
+      long took = System.nanoTime() - start;
+
+      assertTrue(
+          took < timeout.plusSeconds(2).toNanos(), "close took " + took / 1_000_000 + " ms");
+      assertEquals(16, capture.stucks().size());
+      for (StuckReport report : capture.stucks()) {
+        assertTrue(hasFrame(report.stackTrace(), "ignoreInterrupts"), report::toString);
+      }
+      assertTrue(e.getMessage().contains(tasks + " abandoned after the close timeout"), e::toString);
+      assertTrue(e.getSuppressed().length <= 16, "suppressed: " + e.getSuppressed().length);
+      String summary = (tasks - 16) + " more tasks of " + name + " did not stop";
+      assertTrue(hasMessage(e, summary), e::toString);
+      assertEquals(1, log.messages(Level.WARNING, summary).size());
+      assertEquals(16, log.messages(Level.WARNING, "STUCK: task " + name).size());
+    }
+  }
+
+  /**
+   * Delivering a stuck report fails with an Error (a broken log handler): the close throws it, yet
+   * the scope reaches CLOSED, so a closer that waited for it returns, and so does a later one.
+   */
+  @Test
+  void close_stuckReportDeliveryThrowsError_scopeClosedAndWaitersReturn() throws Exception {
+    String name = unique("broken-report");
+    ScopeTest.TestError broken = new ScopeTest.TestError("log handler failed");
+    Logger logger = Logger.getLogger("io.lifecycle");
+    Handler throwing =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            String message = LogCapture.format(record);
+            if (message.startsWith("STUCK: ") && message.contains(name)) {
+              throw broken;
+            }
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    logger.addHandler(throwing);
+    try {
+      Scope scope = Scope.builder(name).closeTimeout(Duration.ofMillis(200)).open();
+      TestResource stuck = scope.own(TestResource.blocking("stuck", null, release));
+      Thread waiter =
+          ThreadKind.VIRTUAL.start(
+              () -> {
+                try {
+                  assertTrue(stuck.awaitCloseEntered(Duration.ofSeconds(10)));
+                } catch (InterruptedException e) {
+                  throw new AssertionError(e);
+                }
+                scope.close(); // waits for the first close
+              });
+      assertSame(broken, assertThrows(ScopeTest.TestError.class, scope::close));
+      assertTrue(waiter.join(Duration.ofSeconds(10)), "a closer waiting for the close hangs");
+      Thread later = ThreadKind.VIRTUAL.start(scope::close);
+      assertTrue(later.join(Duration.ofSeconds(10)), "a later close hangs");
+      assertFalse(scope.isOpen());
+    } finally {
+      logger.removeHandler(throwing);
+    }
+  }
+
+  /**
+   * Virtual threads that spin (a virtual thread is not preempted), one per carrier of the default
+   * scheduler, so that no other virtual thread runs until they stop; they stop at the latest when
+   * closed.
+   */
+  static final class BusyCarriers implements AutoCloseable {
+    private final AtomicLong spinUntil = new AtomicLong(Long.MAX_VALUE);
+    private final List<Thread> spinners = new ArrayList<>();
+
+    static BusyCarriers occupyAll() throws InterruptedException {
+      int carriers =
+          Integer.getInteger(
+              "jdk.virtualThreadScheduler.parallelism", Runtime.getRuntime().availableProcessors());
+      BusyCarriers busy = new BusyCarriers();
+      CountDownLatch spinning = new CountDownLatch(carriers);
+      for (int i = 0; i < carriers; i++) {
+        busy.spinners.add(
+            Thread.ofVirtual()
+                .start(
+                    () -> {
+                      spinning.countDown();
+                      while (System.nanoTime() - busy.spinUntil.get() < 0) {
+                        Thread.onSpinWait();
+                      }
+                    }));
+      }
+      if (!spinning.await(10, TimeUnit.SECONDS)) {
+        busy.close();
+        throw new AssertionError("the spinners did not all start");
+      }
+      return busy;
+    }
+
+    /** Lets the spinners stop {@code delay} from now. */
+    void releaseAfter(Duration delay) {
+      spinUntil.set(System.nanoTime() + delay.toNanos());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      spinUntil.set(System.nanoTime());
+      for (Thread t : spinners) {
+        assertTrue(t.join(Duration.ofSeconds(10)));
+      }
+    }
+  }
+
+  /** Counts the releases of {@code resources} that have started. */
+  private static int started(List<TestResource> resources) {
+    int n = 0;
+    for (TestResource r : resources) {
+      if (r.isClosed()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * A listener checking that each stuck report of a scope blames a release that had started: at
+   * the k-th report at least k releases must have started (each report is of a distinct entry).
+   */
+  static final class StartedCheck implements LeakListener {
+    private final String path;
+    private final IntSupplier started;
+    private final AtomicInteger reports = new AtomicInteger();
+    private final AtomicInteger falseBlames = new AtomicInteger();
+
+    StartedCheck(String path, IntSupplier started) {
+      this.path = path;
+      this.started = started;
+    }
+
+    @Override
+    public void onLeak(LeakReport report) {}
+
+    @Override
+    public void onStuck(StuckReport report) {
+      if (report.scopePath().equals(path)
+          && report.kind() == StuckReport.Kind.CLOSE
+          && started.getAsInt() < reports.incrementAndGet()) {
+        falseBlames.incrementAndGet();
+      }
+    }
+
+    int falseBlames() {
+      return falseBlames.get();
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

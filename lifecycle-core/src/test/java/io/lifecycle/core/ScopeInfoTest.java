@@ -5,6 +5,7 @@ import static io.lifecycle.core.ScopeForkTest.info;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,22 @@ class ScopeInfoTest {
                       + " 1 task"),
           i.toString());
       release.countDown();
+    }
+  }
+
+  /** openedAtNanos() is the nanoTime reading taken at the open: between readings around it. */
+  @Test
+  void openedAtNanos_isTheOpenTime() {
+    String name = unique("opened-at");
+    long before = System.nanoTime();
+    try (Scope root = Scope.open(name);
+        Scope child = root.child("child")) {
+      long after = System.nanoTime();
+      for (String path : List.of(name, child.path())) {
+        long at = info(path).openedAtNanos();
+        assertTrue(at - before >= 0 && after - at >= 0, path + ": " + at + " not in [" + before
+            + ", " + after + "]");
+      }
     }
   }
 }

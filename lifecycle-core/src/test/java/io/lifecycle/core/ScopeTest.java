@@ -6,6 +6,7 @@ import static io.lifecycle.core.Internals.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -749,6 +751,118 @@ class ScopeTest {
     assertTrue(
         e.getMessage() != null && e.getMessage().startsWith(argument + " "),
         "expected a message naming " + argument + ", got: " + e.getMessage());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Regressions (review of issues 2 and 3)
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Thread B closes a child; one of the child's resources closes the parent, which thread A is
+   * closing (and whose close waits for the child): B's close of the parent returns at once, and
+   * both closes finish.
+   */
+  @ParameterizedTest
+  @EnumSource(ThreadKind.class)
+  void close_childResourceClosesParentBeingClosedElsewhere_noDeadlock(ThreadKind kind)
+      throws Exception {
+    Scope parent = Scope.open(unique("parent"));
+    Scope child = parent.child("child");
+    TestResource other = parent.own(TestResource.of("other"));
+    CountDownLatch inChildClose = new CountDownLatch(1);
+    CountDownLatch parentWaitsForChild = new CountDownLatch(1);
+    AtomicBoolean parentCloseReturned = new AtomicBoolean();
+    child.own(
+        (AutoCloseable)
+            () -> {
+              inChildClose.countDown();
+              parentWaitsForChild.await();
+              parent.close(); // on B, while A closes the parent
+              parentCloseReturned.set(true);
+            });
+    Thread b = kind.start(child::close);
+    assertTrue(inChildClose.await(10, TimeUnit.SECONDS));
+    Thread a = kind.start(parent::close);
+    awaitWaitingIn(a, "awaitClosed"); // A's close of the parent waits for B's close of the child
+    parentWaitsForChild.countDown();
+    assertTrue(b.join(Duration.ofSeconds(10)), "the child's close hangs");
+    assertTrue(a.join(Duration.ofSeconds(10)), "the parent's close hangs");
+    assertTrue(parentCloseReturned.get());
+    assertFalse(parent.isOpen());
+    assertEquals(1, other.closeCount());
+  }
+
+  /**
+   * Two resources throwing the same Error instance: the close throws that Error (it cannot
+   * suppress itself: no IllegalArgumentException), after every resource was released.
+   */
+  @Test
+  void close_sameErrorFromTwoResources_errorThrown() {
+    Scope scope = Scope.open(unique("same-error"));
+    TestError error = new TestError("shared");
+    TestResource a = scope.own(TestResource.failing("a", null, error));
+    TestResource b = scope.own(TestResource.failing("b", null, error));
+    TestResource c = scope.own(TestResource.of("c"));
+    TestError thrown = assertThrows(TestError.class, scope::close);
+    assertSame(error, thrown);
+    assertEquals(0, thrown.getSuppressed().length);
+    assertEquals(1, a.closeCount());
+    assertEquals(1, b.closeCount());
+    assertEquals(1, c.closeCount());
+  }
+
+  /** Two resources throwing the same exception: it is the cause once, not also suppressed. */
+  @Test
+  void close_sameExceptionFromTwoResources_causeNotAlsoSuppressed() {
+    Scope scope = Scope.open(unique("same-exception"));
+    IOException failure = new IOException("shared");
+    scope.own(TestResource.failing("a", null, failure));
+    scope.own(TestResource.failing("b", null, failure));
+    CloseFailedException e = assertThrows(CloseFailedException.class, scope::close);
+    assertSame(failure, e.getCause());
+    assertEquals(List.of(), Arrays.asList(e.getSuppressed()));
+    assertTrue(e.getMessage().contains("2 of 2 owned failed to close"), e.getMessage());
+  }
+
+  /** A name containing '/', the path separator, is refused with a message showing it. */
+  @Test
+  void open_nameWithSlash_throwsIllegalArgumentShowingName() {
+    String message = "name must not contain '/', the path separator: \"a/b\"";
+    ScopeBuilderTest.assertIae(message, () -> Scope.open("a/b").close());
+    ScopeBuilderTest.assertIae(message, () -> Scope.builder("a/b"));
+    try (Scope scope = Scope.open(unique("parent"))) {
+      ScopeBuilderTest.assertIae(message, () -> scope.child("a/b").close());
+      assertEquals(0, liveEntries(scope));
+    }
+  }
+
+  /** A closer that waited for another thread's close is not kept by the closed scope. */
+  @Test
+  void close_secondCallerWaited_closedScopeKeepsNoWaiter() throws Exception {
+    Scope scope = Scope.open(unique("waiters"));
+    CountDownLatch release = new CountDownLatch(1);
+    TestResource blocker = scope.own(TestResource.blocking("blocker", null, release));
+    Thread first = ThreadKind.PLATFORM.start(scope::close);
+    assertTrue(blocker.awaitCloseEntered(Duration.ofSeconds(10)));
+    Thread second = ThreadKind.VIRTUAL.start(scope::close);
+    awaitWaitingIn(second, "awaitClosed");
+    assertEquals(1, Internals.waiters(scope));
+    release.countDown();
+    assertTrue(first.join(Duration.ofSeconds(10)));
+    assertTrue(second.join(Duration.ofSeconds(10)));
+    assertEquals(0, Internals.waiters(scope), "a closed scope keeps its waiters' threads");
+  }
+
+  /** While the leak safety net closes a scope, the scope shows as closing, not as closed. */
+  @Test
+  void toString_duringLeakCleanup_showsClosing() {
+    String name = unique("leak-closing");
+    Scope scope = Scope.open(name);
+    AtomicReference<String> during = new AtomicReference<>();
+    scope.onClose(() -> during.set(scope.toString()));
+    assertNotNull(scope.node.closeLeaked()); // what the cleaner runs for a dropped scope
+    assertEquals("Scope[" + name + ", closing]", during.get());
+    assertEquals("Scope[" + name + ", closed]", scope.toString());
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -93,6 +93,31 @@ class SystemPropertiesTest {
     assertFalse(r.err().contains("still open at JVM exit"), r.err());
   }
 
+  /**
+   * The exit report is installed by the first root scope, even when the program never touches
+   * {@link Lifecycle} (a builder that sets the leak level does not even read the runtime's).
+   */
+  @Test
+  void openRootsAtExit_onlyBuilderUsed_listed() throws Exception {
+    Run r = run("openAtExitBuilderOnly");
+    assertEquals(0, r.exitCode(), r::toString);
+    assertTrue(r.err().contains("1 root scope was still open at JVM exit"), r::toString);
+    assertTrue(r.err().contains("left-open-by-builder (age "), r.err());
+  }
+
+  /**
+   * io.lifecycle.closeTimeout=0s is refused (a zero timeout would give up on every release): it is
+   * reported at WARNING and the default, an unbounded inline close, is kept.
+   */
+  @Test
+  void closeTimeout_zero_warnsAndKeepsDefault() throws Exception {
+    Run r = run("closeTimeoutSetting", "-Dio.lifecycle.closeTimeout=0s");
+    assertEquals(0, r.exitCode(), r::toString);
+    assertTrue(r.err().contains("ignoring system property io.lifecycle.closeTimeout=0s"), r.err());
+    assertEquals(-1, r.value("closeTimeoutNanos"), r::toString);
+    assertEquals("true", r.string("releasedOnCaller"), r::toString);
+  }
+
   /** Runs the probe in a child JVM and returns its output (bounded wait). */
   static Run run(String mode, String... properties) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();

@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.common.testing.GcFinalization;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +38,7 @@ class TaskLeakGcTest {
     String name = unique("tasks");
     try (LeakCapture capture = LeakCapture.forPath(name)) {
       Probe probe = dropScopeWithTasks(name);
-      probe.started.await();
+      assertTrue(probe.started.await(30, TimeUnit.SECONDS), "the tasks did not start");
       LeakReport report = awaitOne(capture, name);
 
       List<String> tasks = report.tasks();
@@ -43,7 +47,9 @@ class TaskLeakGcTest {
       assertTrue(tasks.contains("Task[" + name + "/job, RUNNING]"), tasks::toString);
       assertTrue(report.summary().contains("2 tasks"), report.summary());
       assertTrue(report.toString().contains("\n  task: Task[" + name + "/job, "), report::toString);
-      probe.interrupted.await(); // both tasks were cancelled by the safety net
+      assertTrue(
+          probe.interrupted.await(30, TimeUnit.SECONDS),
+          "the safety net did not cancel both tasks"); // it cancels them
       assertEquals(1, probe.resource.closeCount());
     }
   }
@@ -66,6 +72,28 @@ class TaskLeakGcTest {
     assertFalse(Internals.isOpenRoot(name));
   }
 
+  /**
+   * A finished task does not keep what its body captured: the captured object is collectable while
+   * the task (and its scope) are still referenced.
+   */
+  @Test
+  void finishedTask_bodyDropped_capturedObjectCollectable() throws Exception {
+    try (Scope scope = Scope.open(unique("finished-body"))) {
+      List<WeakReference<Object>> captured = new ArrayList<>();
+      Task<Integer> task = forkCapturing(scope, captured);
+      scope.join();
+      GcFinalization.awaitClear(captured.get(0));
+      assertEquals(1024, task.get()); // the task is still referenced here
+    }
+  }
+
+  /** Forks a task whose body captures a fresh array, known to the caller only weakly. */
+  private static Task<Integer> forkCapturing(Scope scope, List<WeakReference<Object>> captured) {
+    byte[] payload = new byte[1024];
+    captured.add(new WeakReference<>(payload));
+    return scope.fork(() -> payload.length);
+  }
+
   /** Opens a root and a child, each with a waiting task capturing only the probe; drops both. */
   private static Probe dropScopeWithTasks(String name) {
     Probe probe = new Probe();
@@ -77,7 +105,7 @@ class TaskLeakGcTest {
           () -> {
             probe.started.countDown();
             try {
-              new CountDownLatch(1).await();
+              var unused = new CountDownLatch(1).await(60, TimeUnit.SECONDS); // until cancelled
             } catch (InterruptedException e) {
               probe.interrupted.countDown();
             }

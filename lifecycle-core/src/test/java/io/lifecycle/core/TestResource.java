@@ -1,6 +1,8 @@
 package io.lifecycle.core;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -91,6 +93,11 @@ final class TestResource implements AutoCloseable {
   /** Waits until some thread has entered {@code close()}. */
   void awaitCloseEntered() throws InterruptedException {
     entered.await();
+  }
+
+  /** Waits up to {@code timeout} until some thread has entered {@code close()}; returns whether. */
+  boolean awaitCloseEntered(Duration timeout) throws InterruptedException {
+    return entered.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   @Override

@@ -25,13 +25,18 @@ import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Source;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.code.Types;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.NestingKind;
@@ -55,6 +60,11 @@ import org.jspecify.annotations.Nullable;
  * the enclosing instance, the suggested fix makes it {@code static}: the same code, without the
  * hidden reference.
  *
+ * <p>The object is also captured through an effectively final local alias ({@code Object o = obj;}
+ * then {@code () -> use(o)}), and by an instance of a local class whose body reads the object or
+ * an alias ({@code class A implements Runnable { public void run() { use(obj); } }} then {@code
+ * new A()} or {@code A::new}): a local class holds every local variable it reads.
+ *
  * <p>An action held in a local variable is followed to the variable's initialiser. An action read
  * from a field or returned by a method is not analysed.
  */
@@ -67,7 +77,8 @@ import org.jspecify.annotations.Nullable;
             + " static nested class or a lambda in a static method that never references the"
             + " object.",
     severity = ERROR,
-    linkType = LinkType.NONE)
+    linkType = LinkType.CUSTOM,
+    link = Docs.CLEANER_CAPTURES_REFERENT)
 public final class CleanerCapturesReferent extends BugChecker
     implements MethodInvocationTreeMatcher {
   private static final long serialVersionUID = 1L;
@@ -81,12 +92,29 @@ public final class CleanerCapturesReferent extends BugChecker
   /** Creates the check; Error Prone calls this constructor. */
   public CleanerCapturesReferent() {}
 
-  /** What was registered: {@code this}, a variable, or something the action cannot name. */
-  private record Referent(boolean isThis, Symbol.@Nullable VarSymbol variable, String text) {
+  /**
+   * What was registered: {@code this}, a variable, or something the action cannot name; with the
+   * effectively final local variables that hold the same object ({@code Object o = obj;}).
+   */
+  private record Referent(
+      boolean isThis, Symbol.@Nullable VarSymbol variable, String text, Set<Symbol> aliases) {
     /** Whether capturing the enclosing instance captures the referent. */
     boolean reachableFromThis() {
       return isThis
           || (variable != null && variable.getKind() == ElementKind.FIELD && !variable.isStatic());
+    }
+
+    /** Whether {@code tree} is a read of the referent or of one of its aliases. */
+    boolean isReadBy(ExpressionTree tree) {
+      Symbol.VarSymbol read = Sources.variable(tree);
+      return read != null && aliases.contains(read);
+    }
+
+    /** How code that reads {@code read} names the referent, for the message. */
+    String name(Symbol read) {
+      return read.equals(variable)
+          ? text
+          : read.getSimpleName() + " (an alias of " + text + ")";
     }
   }
 
@@ -99,11 +127,17 @@ public final class CleanerCapturesReferent extends BugChecker
       return Description.NO_MATCH;
     }
     ExpressionTree object = Sources.strip(tree.getArguments().get(0));
-    Referent referent =
-        new Referent(Sources.isThis(object), Sources.variable(object), String.valueOf(state.getSourceForNode(object)));
-    if (!referent.isThis() && referent.variable() == null) {
+    boolean isThis = Sources.isThis(object);
+    Symbol.VarSymbol variable = Sources.variable(object);
+    if (!isThis && variable == null) {
       return Description.NO_MATCH;
     }
+    Referent referent =
+        new Referent(
+            isThis,
+            variable,
+            String.valueOf(state.getSourceForNode(object)),
+            aliases(isThis, variable, state));
     Capture capture = capture(action(tree.getArguments().get(1), state), referent, state);
     if (capture == null) {
       return Description.NO_MATCH;
@@ -142,13 +176,14 @@ public final class CleanerCapturesReferent extends BugChecker
 
   private static @Nullable Capture capture(
       ExpressionTree action, Referent referent, VisitorState state) {
-    if ((referent.variable() != null && Sources.reads(action, referent.variable()))
+    if (referent.isReadBy(action)
         || (referent.reachableFromThis() && Sources.isThis(action))) {
       return new Capture("the object is its own cleaning action", Optional.empty());
     }
     if (action instanceof LambdaExpressionTree lambda) {
-      if (referent.variable() != null && readsVariable(lambda.getBody(), referent.variable())) {
-        return new Capture("the lambda reads " + referent.text(), Optional.empty());
+      Symbol read = readAlias(lambda.getBody(), referent);
+      if (read != null) {
+        return new Capture("the lambda reads " + referent.name(read), Optional.empty());
       }
       if (referent.reachableFromThis() && usesEnclosingInstance(lambda.getBody(), null, state)) {
         return new Capture("the lambda uses this", Optional.empty());
@@ -157,13 +192,27 @@ public final class CleanerCapturesReferent extends BugChecker
     }
     if (action instanceof MemberReferenceTree reference) {
       ExpressionTree qualifier = Sources.strip(reference.getQualifierExpression());
-      if (referent.variable() != null && Sources.reads(qualifier, referent.variable())) {
+      if (referent.isReadBy(qualifier)) {
         return new Capture(
-            "the method reference is bound to " + referent.text(), Optional.empty());
+            "the method reference is bound to "
+                + referent.name(Sources.variable(qualifier)),
+            Optional.empty());
       }
       if (referent.reachableFromThis()
           && (Sources.isThis(qualifier) || ASTHelpers.isSuper(qualifier))) {
         return new Capture("the method reference is bound to this", Optional.empty());
+      }
+      if (reference.getMode() == MemberReferenceTree.ReferenceMode.NEW
+          && ASTHelpers.getSymbol(qualifier) instanceof Symbol.ClassSymbol local) {
+        Symbol read = localClassRead(local, referent, state);
+        if (read != null) {
+          return new Capture(
+              "the constructor reference makes a local class "
+                  + local.getSimpleName()
+                  + " that reads "
+                  + referent.name(read),
+              Optional.empty());
+        }
       }
       if (referent.reachableFromThis()
           && reference.getMode() == MemberReferenceTree.ReferenceMode.NEW
@@ -178,7 +227,7 @@ public final class CleanerCapturesReferent extends BugChecker
     if (action instanceof NewClassTree created) {
       for (ExpressionTree argument : created.getArguments()) {
         ExpressionTree stripped = Sources.strip(argument);
-        if ((referent.variable() != null && Sources.reads(stripped, referent.variable()))
+        if (referent.isReadBy(stripped)
             || (referent.reachableFromThis() && Sources.isThis(stripped))) {
           return new Capture(
               "the action is constructed with " + state.getSourceForNode(argument),
@@ -192,8 +241,9 @@ public final class CleanerCapturesReferent extends BugChecker
       }
       ClassTree body = created.getClassBody();
       if (body != null) {
-        if (referent.variable() != null && readsVariable(body, referent.variable())) {
-          return new Capture("the anonymous class reads " + referent.text(), Optional.empty());
+        Symbol read = readAlias(body, referent);
+        if (read != null) {
+          return new Capture("the anonymous class reads " + referent.name(read), Optional.empty());
         }
         Symbol.ClassSymbol anonymous = ASTHelpers.getSymbol(body);
         if (referent.reachableFromThis()
@@ -202,6 +252,17 @@ public final class CleanerCapturesReferent extends BugChecker
           return new Capture("the anonymous class holds this", Optional.empty());
         }
         return null;
+      }
+      if (ASTHelpers.getSymbol(created).owner instanceof Symbol.ClassSymbol local) {
+        Symbol read = localClassRead(local, referent, state);
+        if (read != null) {
+          return new Capture(
+              "the action is an instance of the local class "
+                  + local.getSimpleName()
+                  + ", which reads "
+                  + referent.name(read),
+              Optional.empty());
+        }
       }
       if (referent.reachableFromThis()
           && ASTHelpers.getSymbol(created).owner instanceof Symbol.ClassSymbol type
@@ -331,29 +392,85 @@ public final class CleanerCapturesReferent extends BugChecker
     return Boolean.TRUE.equals(found);
   }
 
-  /** Whether code in {@code tree} reads {@code variable}. */
-  private static boolean readsVariable(Tree tree, Symbol.VarSymbol variable) {
-    Boolean found =
-        tree.accept(
-            new TreeScanner<Boolean, Void>() {
-              @Override
-              public Boolean visitIdentifier(IdentifierTree identifier, Void unused) {
-                return variable.equals(ASTHelpers.getSymbol(identifier));
-              }
+  /** The referent or alias that code in {@code tree} reads first, or null if it reads none. */
+  private static @Nullable Symbol readAlias(Tree tree, Referent referent) {
+    Symbol[] found = {null};
+    tree.accept(
+        new TreeScanner<Void, Void>() {
+          @Override
+          public Void visitIdentifier(IdentifierTree identifier, Void unused) {
+            Symbol symbol = ASTHelpers.getSymbol(identifier);
+            if (found[0] == null && symbol != null && referent.aliases().contains(symbol)) {
+              found[0] = symbol;
+            }
+            return null;
+          }
 
-              @Override
-              public Boolean visitMemberSelect(MemberSelectTree select, Void unused) {
-                return variable.equals(ASTHelpers.getSymbol(select))
-                    || Boolean.TRUE.equals(super.visitMemberSelect(select, null));
-              }
+          @Override
+          public Void visitMemberSelect(MemberSelectTree select, Void unused) {
+            Symbol symbol = ASTHelpers.getSymbol(select);
+            if (found[0] == null && symbol != null && referent.aliases().contains(symbol)) {
+              found[0] = symbol;
+              return null;
+            }
+            return super.visitMemberSelect(select, null);
+          }
+        },
+        null);
+    return found[0];
+  }
 
-              @Override
-              public Boolean reduce(Boolean a, Boolean b) {
-                return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
-              }
-            },
-            null);
-    return Boolean.TRUE.equals(found);
+  /**
+   * The referent or alias that a local class reads (a captured local variable), or null: its
+   * instances hold every local they capture.
+   */
+  private static @Nullable Symbol localClassRead(
+      Symbol.ClassSymbol type, Referent referent, VisitorState state) {
+    if (type.getNestingKind() != NestingKind.LOCAL) {
+      return null;
+    }
+    ClassTree declaration = declaration(type, state);
+    return declaration == null ? null : readAlias(declaration, referent);
+  }
+
+  /**
+   * The registered variable and the effectively final local variables initialised from it (or
+   * from {@code this}, when {@code this} is registered), transitively: {@code Object o = obj;}
+   * holds the same object, and an action that reads {@code o} keeps {@code obj} reachable.
+   */
+  private static Set<Symbol> aliases(
+      boolean isThis, Symbol.@Nullable VarSymbol variable, VisitorState state) {
+    Set<Symbol> aliases = new HashSet<>();
+    if (variable != null) {
+      aliases.add(variable);
+    }
+    TreePath unit = new TreePath(state.getPath().getCompilationUnit());
+    boolean grew = true;
+    while (grew) {
+      List<Symbol.VarSymbol> found = new ArrayList<>();
+      new TreePathScanner<Void, Void>() {
+        @Override
+        public Void visitVariable(VariableTree tree, Void unused) {
+          Symbol.VarSymbol local = ASTHelpers.getSymbol(tree);
+          ExpressionTree initializer = tree.getInitializer();
+          if (initializer != null
+              && local.getKind() == ElementKind.LOCAL_VARIABLE
+              && !aliases.contains(local)
+              && ((isThis && Sources.isThis(initializer)) || aliasRead(initializer, aliases))
+              && Sources.assignedValues(Sources.localScope(getCurrentPath()), local).isEmpty()) {
+            found.add(local);
+          }
+          return super.visitVariable(tree, null);
+        }
+      }.scan(unit, null);
+      grew = aliases.addAll(found);
+    }
+    return aliases;
+  }
+
+  private static boolean aliasRead(ExpressionTree tree, Set<Symbol> aliases) {
+    Symbol.VarSymbol read = Sources.variable(tree);
+    return read != null && aliases.contains(read);
   }
 
   /** Whether an unqualified reference to {@code symbol} reads an enclosing instance. */

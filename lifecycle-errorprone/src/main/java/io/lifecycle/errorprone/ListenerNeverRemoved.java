@@ -2,8 +2,10 @@ package io.lifecycle.errorprone;
 
 import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
 
+import com.google.common.collect.ImmutableMap;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.BugPattern.LinkType;
+import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
@@ -31,13 +33,18 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.inject.Inject;
+import javax.lang.model.SourceVersion;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.type.TypeKind;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Flags {@code source.addFooListener(listener)} (or {@code addListener}) in a compilation unit
- * that never calls the matching {@code removeFooListener} on a source of a related type.
+ * Flags {@code source.addFooListener(listener)} (or {@code addListener}, or an {@code add} method
+ * of a pair named by {@code -XepOpt:ListenerNeverRemoved:Pairs=subscribe:unsubscribe,...}) in a
+ * compilation unit that never calls the matching {@code removeFooListener} on a source of a
+ * related type.
  *
  * <p>A source that outlives its listeners keeps every listener, and everything each one captures,
  * reachable: a long-lived signal object ends up holding the state of every session that ever
@@ -54,10 +61,15 @@ import org.jspecify.annotations.Nullable;
  *   <li>the source is not this object and is not owned by this code: not {@code new
  *       Source().addFooListener(...)}, not a local variable or a private or final field only ever
  *       assigned owned values, not a variable that this code closes ({@code close}, {@code
- *       shutdown}, {@code stop}, ...), not what a method of this class or a no-argument getter of
- *       an owned object returns, not a field of an owned object, and not a parameter of a
- *       non-public method to which every caller in the compilation unit passes an owned value (a
- *       source owned by the class dies with it, listeners and all);
+ *       shutdown}, {@code stop}, ...), not what a method of this class that cannot be overridden
+ *       returns when that is owned (an overridable factory is unknown, as in {@code
+ *       UnboundedCache}), not what a no-argument getter of an owned object returns or a field of
+ *       an owned object holds when that object made it: the getter or field is seen to hold only
+ *       {@code new} objects, or nothing the object was given (no argument of its creation, nor of
+ *       a method later called on it) has a type related to the component's. {@code new
+ *       Call(sharedRoom).room()} may return the shared room, and is not owned;
+ *       and not a parameter of a non-public method to which every caller in the compilation unit
+ *       passes an owned value (a source owned by the class dies with it, listeners and all);
  *   <li>the value returned by the add method, when it is an object (a registration handle), is
  *       discarded;
  *   <li>no call to {@code removeFooListener}, {@code removeFooListeners}, {@code
@@ -78,7 +90,8 @@ import org.jspecify.annotations.Nullable;
             + " when its owner is done, for example with scope.own(listener,"
             + " source::removeFooListener).",
     severity = WARNING,
-    linkType = LinkType.NONE)
+    linkType = LinkType.CUSTOM,
+    link = Docs.LISTENER_NEVER_REMOVED)
 public final class ListenerNeverRemoved extends BugChecker implements MethodInvocationTreeMatcher {
   private static final long serialVersionUID = 1L;
 
@@ -91,14 +104,64 @@ public final class ListenerNeverRemoved extends BugChecker implements MethodInvo
   private static final Set<String> ONE_SHOT =
       Set.of("java.util.concurrent.Future", "java.util.concurrent.CompletionStage");
 
-  /** Creates the check; Error Prone calls this constructor. */
-  public ListenerNeverRemoved() {}
+  /** The flag that lists more add/remove method pairs, as {@code add:remove}. */
+  static final String PAIRS_FLAG = "ListenerNeverRemoved:Pairs";
+
+  /** Extra add method names, each with its remove method, from {@link #PAIRS_FLAG}. */
+  private final ImmutableMap<String, String> extraPairs;
+
+  /** Creates the check with only the {@code addFooListener}/{@code removeFooListener} pairs. */
+  public ListenerNeverRemoved() {
+    this(ErrorProneFlags.empty());
+  }
+
+  /**
+   * Creates the check; Error Prone calls this constructor with the {@code -XepOpt} flags.
+   *
+   * @param flags {@code ListenerNeverRemoved:Pairs}: a comma-separated list of {@code add:remove}
+   *     method names, such as {@code subscribe:unsubscribe}, checked like {@code addFooListener}
+   *     and {@code removeFooListener}
+   * @throws IllegalArgumentException if an entry is not two method names joined by a colon
+   */
+  @Inject
+  public ListenerNeverRemoved(ErrorProneFlags flags) {
+    ImmutableMap.Builder<String, String> pairs = ImmutableMap.builder();
+    for (String entry : flags.getListOrEmpty(PAIRS_FLAG)) {
+      String[] names = entry.strip().split(":", -1);
+      if (names.length != 2
+          || !SourceVersion.isIdentifier(names[0])
+          || !SourceVersion.isIdentifier(names[1])) {
+        throw new IllegalArgumentException(
+            "-XepOpt:" + PAIRS_FLAG + " entries must be add:remove method names: " + entry);
+      }
+      pairs.put(names[0], names[1]);
+    }
+    extraPairs = pairs.buildKeepingLast();
+  }
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     Symbol.MethodSymbol method = ASTHelpers.getSymbol(tree);
-    Matcher name = ADD.matcher(method.getSimpleName());
-    if (!name.matches() || method.isStatic() || method.getParameters().isEmpty()) {
+    String added = method.getSimpleName().toString();
+    Matcher name = ADD.matcher(added);
+    String remove;
+    Set<String> removals;
+    if (name.matches()) {
+      String kind = name.group(1);
+      remove = "remove" + kind + "Listener";
+      removals =
+          Set.of(
+              remove,
+              "remove" + kind + "Listeners",
+              "removeAll" + kind + "Listeners",
+              "clear" + kind + "Listeners");
+    } else if (extraPairs.containsKey(added)) {
+      remove = extraPairs.get(added);
+      removals = Set.of(remove);
+    } else {
+      return Description.NO_MATCH;
+    }
+    if (method.isStatic() || method.getParameters().isEmpty()) {
       return Description.NO_MATCH;
     }
     ExpressionTree receiver = ASTHelpers.getReceiver(tree);
@@ -109,13 +172,11 @@ public final class ListenerNeverRemoved extends BugChecker implements MethodInvo
     if (source == null || isOneShot(source, state)) {
       return Description.NO_MATCH;
     }
-    String kind = name.group(1);
-    String remove = "remove" + kind + "Listener";
     if (!declaresRemove(source, remove, state)
         || keepsHandle(method, state)
         || owned(receiver, state, 0)
         || ownedByScope(tree, state)
-        || removedInUnit(source, kind, state)) {
+        || removedInUnit(source, removals, state)) {
       return Description.NO_MATCH;
     }
     return buildDescription(tree)
@@ -173,40 +234,21 @@ public final class ListenerNeverRemoved extends BugChecker implements MethodInvo
       return true;
     }
     if (stripped instanceof MethodInvocationTree call) {
+      Symbol.MethodSymbol method = ASTHelpers.getSymbol(call);
       ExpressionTree target = ASTHelpers.getReceiver(call);
       if (target != null && !Sources.isThis(target)) {
-        // A component of an owned object, through a getter.
-        return call.getArguments().isEmpty() && owned(target, state, depth + 1);
+        // A component of an owned object, through a getter: owned only if the object made it.
+        return call.getArguments().isEmpty()
+            && owned(target, state, depth + 1)
+            && (returnsOwnCreation(method, state)
+                || !mayHandBack(target, method.getReturnType(), state, depth));
       }
-      MethodTree getter = Sources.findMethod(state, ASTHelpers.getSymbol(call));
-      if (getter == null || getter.getBody() == null) {
+      // A method of this class: what it returns, if no subclass can override it.
+      if (ASTHelpers.methodCanBeOverridden(method)) {
         return false;
       }
-      List<ExpressionTree> returned = new ArrayList<>();
-      getter
-          .getBody()
-          .accept(
-              new TreeScanner<Void, Void>() {
-                @Override
-                public Void visitReturn(ReturnTree tree, Void unused) {
-                  if (tree.getExpression() != null) {
-                    returned.add(tree.getExpression());
-                  }
-                  return null;
-                }
-
-                @Override
-                public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-                  return null;
-                }
-
-                @Override
-                public Void visitClass(ClassTree tree, Void unused) {
-                  return null;
-                }
-              },
-              null);
-      return allOwned(returned, state, depth);
+      List<ExpressionTree> returned = returnedValues(method, state);
+      return returned != null && allOwned(returned, state, depth);
     }
     Symbol.VarSymbol var = Sources.variable(stripped);
     if (var == null) {
@@ -215,7 +257,10 @@ public final class ListenerNeverRemoved extends BugChecker implements MethodInvo
     if (stripped instanceof MemberSelectTree select
         && !var.isStatic()
         && !Sources.isThis(select.getExpression())) {
-      return owned(select.getExpression(), state, depth + 1); // a component of an owned object
+      // A field of an owned object: owned only if the object made what it holds.
+      return owned(select.getExpression(), state, depth + 1)
+          && (createdByItsClass(var, state)
+              || !mayHandBack(select.getExpression(), var.type, state, depth));
     }
     if (var.getKind() == ElementKind.PARAMETER) {
       return ownedByEveryCaller(var, state, depth);
@@ -247,6 +292,189 @@ public final class ListenerNeverRemoved extends BugChecker implements MethodInvo
     }
     values.addAll(Sources.assignedValues(scope, var));
     return allOwned(values, state, depth);
+  }
+
+  /** The expressions that a method of this compilation unit returns, or null if not visible. */
+  private static @Nullable List<ExpressionTree> returnedValues(
+      Symbol.MethodSymbol method, VisitorState state) {
+    MethodTree declaration = Sources.findMethod(state, method);
+    if (declaration == null || declaration.getBody() == null) {
+      return null;
+    }
+    List<ExpressionTree> returned = new ArrayList<>();
+    declaration
+        .getBody()
+        .accept(
+            new TreeScanner<Void, Void>() {
+              @Override
+              public Void visitReturn(ReturnTree tree, Void unused) {
+                if (tree.getExpression() != null) {
+                  returned.add(tree.getExpression());
+                }
+                return null;
+              }
+
+              @Override
+              public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+                return null;
+              }
+
+              @Override
+              public Void visitClass(ClassTree tree, Void unused) {
+                return null;
+              }
+            },
+            null);
+    return returned;
+  }
+
+  /**
+   * Whether a getter of another object returns only what that object created: each return is a
+   * {@code new} expression or a field that {@link #createdByItsClass} holds. A getter returning a
+   * field set from a constructor parameter ({@code new Call(sharedRoom).room()}) returns something
+   * the object was given, which may outlive it.
+   */
+  private static boolean returnsOwnCreation(Symbol.MethodSymbol getter, VisitorState state) {
+    List<ExpressionTree> returned = returnedValues(getter, state);
+    if (returned == null || returned.isEmpty()) {
+      return false;
+    }
+    for (ExpressionTree value : returned) {
+      ExpressionTree stripped = Sources.strip(value);
+      if (stripped instanceof NewClassTree) {
+        continue;
+      }
+      Symbol.VarSymbol field = Sources.variable(stripped);
+      if (field == null
+          || field.getKind() != ElementKind.FIELD
+          || field.isStatic()
+          || !createdByItsClass(field, state)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether the object that {@code owner} reads may hand back, as a {@code component} typed
+   * value, something it was given: whether any argument of its creation (the {@code new} or the
+   * builder chain that made it, and any method later called on the variable holding it) has a
+   * type related to {@code component}. {@code new Call(sharedRoom).room()} may return the shared
+   * room; {@code new Watcher(client, path).getListenable()} can only return what the watcher
+   * made. When the creation cannot be seen, it may.
+   */
+  private static boolean mayHandBack(
+      ExpressionTree owner, Type component, VisitorState state, int depth) {
+    List<ExpressionTree> arguments = new ArrayList<>();
+    if (!creationArguments(owner, arguments, state, depth)) {
+      return true;
+    }
+    Type wanted = state.getTypes().erasure(component);
+    for (ExpressionTree argument : arguments) {
+      Type type = ASTHelpers.getType(argument);
+      if (type == null || type.isPrimitive() || type.getKind() == TypeKind.NULL) {
+        continue;
+      }
+      Type given = state.getTypes().erasure(type);
+      if (ASTHelpers.isSubtype(given, wanted, state) || ASTHelpers.isSubtype(wanted, given, state)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Collects into {@code into} the arguments that went into making the object {@code tree}
+   * reads: a {@code new} expression's, every call's in a builder chain, and for a local variable
+   * or a field of this class, those of its values and of the methods called on it. Returns false
+   * when the making cannot be seen (a parameter, a call on something else).
+   */
+  private static boolean creationArguments(
+      ExpressionTree tree, List<ExpressionTree> into, VisitorState state, int depth) {
+    if (depth > MAX_DEPTH) {
+      return false;
+    }
+    ExpressionTree stripped = Sources.strip(tree);
+    if (stripped instanceof NewClassTree created) {
+      into.addAll(created.getArguments());
+      return created.getEnclosingExpression() == null || creationArguments(
+          created.getEnclosingExpression(), into, state, depth + 1);
+    }
+    if (stripped instanceof MethodInvocationTree call) {
+      into.addAll(call.getArguments());
+      ExpressionTree receiver = ASTHelpers.getReceiver(call);
+      if (receiver == null || Sources.isThis(receiver)) {
+        return true;
+      }
+      if (ASTHelpers.getSymbol(receiver) instanceof Symbol.ClassSymbol) {
+        return true; // a static factory: its arguments are all it was given
+      }
+      return creationArguments(receiver, into, state, depth + 1);
+    }
+    Symbol.VarSymbol var = Sources.variable(stripped);
+    if (var == null
+        || !(var.getKind() == ElementKind.LOCAL_VARIABLE
+            || (var.getKind() == ElementKind.FIELD && !var.isStatic()))) {
+      return false;
+    }
+    TreePath declaration = Sources.findDeclaration(state, var);
+    if (declaration == null || !(declaration.getLeaf() instanceof VariableTree variable)) {
+      return false;
+    }
+    TreePath scope =
+        var.getKind() == ElementKind.FIELD
+            ? new TreePath(declaration.getCompilationUnit())
+            : Sources.localScope(declaration);
+    List<ExpressionTree> values = new ArrayList<>(Sources.assignedValues(scope, var));
+    if (variable.getInitializer() != null) {
+      values.add(variable.getInitializer());
+    }
+    for (ExpressionTree value : values) {
+      if (Sources.strip(value).getKind() != Tree.Kind.NULL_LITERAL
+          && !creationArguments(value, into, state, depth + 1)) {
+        return false;
+      }
+    }
+    // What was handed to it later: builder.setExecutor(e), call.setRoom(room).
+    Sources.forEachReference(
+        scope,
+        var,
+        path -> {
+          if (path.getParentPath().getLeaf() instanceof MemberSelectTree
+              && path.getParentPath().getParentPath().getLeaf()
+                  instanceof MethodInvocationTree invocation) {
+            into.addAll(invocation.getArguments());
+          }
+        });
+    return !values.isEmpty();
+  }
+
+  /**
+   * Whether an instance field holds only objects its own class creates: every value assigned to
+   * it in the compilation unit (initialiser included) is a {@code new} expression.
+   */
+  private static boolean createdByItsClass(Symbol.VarSymbol field, VisitorState state) {
+    TreePath declaration = Sources.findDeclaration(state, field);
+    if (declaration == null || !(declaration.getLeaf() instanceof VariableTree variable)) {
+      return false;
+    }
+    List<ExpressionTree> values =
+        new ArrayList<>(Sources.assignedValues(new TreePath(declaration.getCompilationUnit()), field));
+    if (variable.getInitializer() != null) {
+      values.add(variable.getInitializer());
+    }
+    boolean any = false;
+    for (ExpressionTree value : values) {
+      ExpressionTree stripped = Sources.strip(value);
+      if (stripped.getKind() == Tree.Kind.NULL_LITERAL) {
+        continue;
+      }
+      if (!(stripped instanceof NewClassTree)) {
+        return false;
+      }
+      any = true;
+    }
+    return any;
   }
 
   private static final Set<String> CLOSERS =
@@ -395,13 +623,7 @@ public final class ListenerNeverRemoved extends BugChecker implements MethodInvo
   }
 
   /** Whether the compilation unit removes listeners of this kind from a related source. */
-  private static boolean removedInUnit(Type source, String kind, VisitorState state) {
-    Set<String> removals =
-        Set.of(
-            "remove" + kind + "Listener",
-            "remove" + kind + "Listeners",
-            "removeAll" + kind + "Listeners",
-            "clear" + kind + "Listeners");
+  private static boolean removedInUnit(Type source, Set<String> removals, VisitorState state) {
     boolean[] removed = {false};
     new TreePathScanner<Void, Void>() {
       @Override

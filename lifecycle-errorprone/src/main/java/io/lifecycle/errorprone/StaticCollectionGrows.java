@@ -22,13 +22,15 @@ import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.InstanceOfTree;
 import com.sun.source.tree.LambdaExpressionTree;
-import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.SynchronizedTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
@@ -52,9 +54,9 @@ import javax.lang.model.element.Modifier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Flags a private static field of a mutable {@code Map}, {@code Collection}, Guava {@code
- * Multimap} or {@code Table} type that is added to outside static initialisation and is never
- * removed from, cleared or replaced in its compilation unit.
+ * Flags a static field, of any visibility, of a mutable {@code Map}, {@code Collection}, Guava
+ * {@code Multimap} or {@code Table} type that is added to outside static initialisation and is
+ * never removed from, cleared or replaced in its compilation unit.
  *
  * <p>Everything put into such a field stays reachable for as long as its class is loaded: in a
  * long-running service that is the process lifetime (and with a class-keyed map, the lifetime of
@@ -63,32 +65,32 @@ import org.jspecify.annotations.Nullable;
  * <p>Growth is {@code add}, {@code put}, {@code computeIfAbsent}, {@code merge}, {@code offer},
  * {@code push} and their siblings on the field, on a view of it (a Multimap's {@code get(key)}),
  * or on a local alias of either; {@code Collections.addAll(field, ...)}; a method reference such
- * as {@code field::add}. Growth inside a static initialiser, a static field initialiser, a
- * private method called only from those, or a registration method that the class itself calls
- * from its static initialiser (a table of the class's own vocabulary, filled at start-up) does not
- * count. Nor does memoising a lookup keyed by a value type ({@code String}, a boxed primitive, an
- * enum, a {@code Class}): {@code computeIfAbsent(key, ...)} or a {@code put(key, ...)} after
- * looking the same key up; such a table is bounded by the vocabulary of its keys, and an unbounded
- * memo is better written, and checked, as a cache ({@code UnboundedCache}).
+ * as {@code field::add}. Growth inside a static initialiser, a static field initialiser, or a
+ * method that is called only from those (every call in the compilation unit) does not count. Nor
+ * does a map key or set element that the source text bounds: a compile-time constant, a class
+ * literal or an enum constant. A key computed at run time counts, whatever its type: {@code
+ * SESSIONS.computeIfAbsent(sessionId, ...)} is the classic session leak.
  *
  * <p>Not reported:
  *
  * <ul>
  *   <li>a field that is drained anywhere in the compilation unit: any {@code remove*}, {@code
- *       poll*}, {@code pop}, {@code clear}, {@code retainAll}, {@code take}, {@code drainTo},
- *       {@code computeIfPresent} or a {@code compute}/{@code merge} whose function can return
- *       {@code null}, on the field, on one of its views ({@code keySet()}, {@code entrySet()},
- *       {@code values()}, {@code iterator()}, sub-maps, ...) or on a local alias ({@code it.remove()}
- *       on an iterator over it); or reassignment of the field outside static initialisation;
+ *       poll*}, {@code pop}, {@code clear}, {@code retainAll}, {@code take} or {@code drainTo}, or
+ *       a {@code compute}, {@code merge} or {@code computeIfPresent} whose function can return
+ *       {@code null} for a present value, on the field, on one of its views ({@code keySet()},
+ *       {@code entrySet()}, {@code values()}, {@code iterator()}, sub-maps, ...) or on a local
+ *       alias ({@code it.remove()} on an iterator over it); or reassignment of the field outside
+ *       static initialisation;
  *   <li>a field that escapes, and so may be drained elsewhere: passed to a method or constructor
  *       other than a read-only copy or wrapper ({@code new ArrayList<>(field)}, {@code
  *       Collections.unmodifiableMap(field)}, {@code List.copyOf(field)}, ...), returned, or stored
- *       in another field;
- *   <li>a field that is not private (another class may drain it);
+ *       in another variable. A non-private field that other classes drain by name cannot be seen
+ *       from here: the finding says so, and is suppressed where that is the design;
  *   <li>immutable or bounded collections: Guava's {@code Immutable*}, {@code EnumMap}, {@code
  *       EnumSet}, sets and map key sets of an enum or {@code Boolean}, {@code WeakHashMap}, {@code
  *       ArrayBlockingQueue}, a {@code LinkedBlockingQueue} with a capacity, Guava's {@code
- *       EvictingQueue}, a {@code LinkedHashMap} that overrides {@code removeEldestEntry}, the
+ *       EvictingQueue}, a {@code LinkedHashMap} (or a subclass of it) that overrides {@code
+ *       removeEldestEntry}, the
  *       {@code asMap()} view of a Caffeine or Guava cache (see {@code UnboundedCache}), and fields
  *       initialised by {@code List.of}, {@code Collections.unmodifiable*} and the like.
  * </ul>
@@ -101,7 +103,8 @@ import org.jspecify.annotations.Nullable;
             + " every entry reachable. Remove entries when they are done, bound the collection, or"
             + " make it an instance field with an owner that is closed.",
     severity = WARNING,
-    linkType = LinkType.NONE)
+    linkType = LinkType.CUSTOM,
+    link = Docs.STATIC_COLLECTION_GROWS)
 public final class StaticCollectionGrows extends BugChecker implements VariableTreeMatcher {
   private static final long serialVersionUID = 1L;
 
@@ -130,8 +133,12 @@ public final class StaticCollectionGrows extends BugChecker implements VariableT
           "offer", "offerFirst", "offerLast", "push", "addFirst", "addLast", "addElement",
           "insertElementAt", "setCount");
 
-  /** Growth methods that also remove the entry when their function returns null. */
-  private static final Set<String> REMAPPING = Set.of("compute", "merge");
+  /** Methods that remove the entry when their function returns null for a present value. */
+  private static final Set<String> REMAPPING = Set.of("compute", "merge", "computeIfPresent");
+
+  /** Growth methods whose first argument is a map key, and a set's add. */
+  private static final Set<String> KEYED =
+      Set.of("put", "putIfAbsent", "computeIfAbsent", "compute", "merge", "add");
 
   private static final List<String> DRAIN_PREFIXES =
       List.of("remove", "poll", "pop", "clear", "drain", "retain", "take");
@@ -185,6 +192,15 @@ public final class StaticCollectionGrows extends BugChecker implements VariableT
           "com.google.common.cache.CacheBuilder",
           "com.google.common.cache.Cache");
 
+  private static final Supplier<com.sun.tools.javac.util.Name> REMOVE_ELDEST =
+      VisitorState.memoize(state -> state.getName("removeEldestEntry"));
+
+  private static final Supplier<Type> LINKED_HASH_MAP =
+      VisitorState.memoize(state -> state.getTypeFromString("java.util.LinkedHashMap"));
+
+  private static final Supplier<Type> SET =
+      VisitorState.memoize(state -> state.getTypeFromString("java.util.Set"));
+
   private static final Supplier<Type> MULTIMAP =
       VisitorState.memoize(state -> state.getTypeFromString("com.google.common.collect.Multimap"));
 
@@ -196,7 +212,6 @@ public final class StaticCollectionGrows extends BugChecker implements VariableT
     Symbol.VarSymbol field = ASTHelpers.getSymbol(tree);
     if (field.getKind() != ElementKind.FIELD
         || !field.isStatic()
-        || !ASTHelpers.isEffectivelyPrivate(field)
         || !isGrowable(field.type, state)
         || isBounded(field.type, state)) {
       return Description.NO_MATCH;
@@ -225,7 +240,11 @@ public final class StaticCollectionGrows extends BugChecker implements VariableT
                 + ") but never removed from or cleared in this class, so every entry stays"
                 + " reachable for as long as the class is loaded; remove entries when they are"
                 + " done, bound it (a cache with maximumSize), or make it an instance field with"
-                + " an owner that is closed")
+                + " an owner that is closed"
+                + (ASTHelpers.isEffectivelyPrivate(field)
+                    ? ""
+                    : " (if another class drains this non-private field, suppress this here and"
+                        + " say where)"))
         .build();
   }
 
@@ -283,6 +302,9 @@ public final class StaticCollectionGrows extends BugChecker implements VariableT
       if (created.getClassBody() != null && overridesRemoveEldest(created.getClassBody())) {
         return true;
       }
+      if (evictsEldest(ASTHelpers.getType(created), state)) {
+        return true; // an LRU map class, such as a LinkedHashMap subclass with a size bound
+      }
       String created_ = ASTHelpers.getSymbol(created).owner.getQualifiedName().toString();
       return (created_.equals("java.util.concurrent.LinkedBlockingQueue")
               || created_.equals("java.util.concurrent.LinkedBlockingDeque"))
@@ -320,6 +342,28 @@ public final class StaticCollectionGrows extends BugChecker implements VariableT
       if (CACHE_TYPES.contains(method.owner.getQualifiedName().toString())
           || method.getSimpleName().contentEquals("makeMap")) {
         return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code type} is a {@code LinkedHashMap} subclass that declares {@code
+   * removeEldestEntry} (itself or a superclass below {@code LinkedHashMap}): a map that evicts.
+   */
+  private static boolean evictsEldest(@Nullable Type type, VisitorState state) {
+    Type linked = LINKED_HASH_MAP.get(state);
+    if (type == null || linked == null || !ASTHelpers.isSubtype(type, linked, state)) {
+      return false;
+    }
+    for (Type current = type;
+        current != null && current.tsym instanceof Symbol.ClassSymbol owner
+            && !owner.getQualifiedName().contentEquals("java.util.LinkedHashMap");
+        current = owner.getSuperclass()) {
+      for (Symbol member : owner.members().getSymbolsByName(REMOVE_ELDEST.get(state))) {
+        if (member instanceof Symbol.MethodSymbol) {
+          return true;
+        }
       }
     }
     return false;
@@ -450,12 +494,12 @@ public final class StaticCollectionGrows extends BugChecker implements VariableT
     private void classifyCall(
         TreePath callPath, MethodInvocationTree invocation, MemberSelectTree select) {
       String name = select.getIdentifier().toString();
-      if (isDrain(name) || (REMAPPING.contains(name) && mayReturnNull(invocation))) {
+      if (isDrain(name) || (REMAPPING.contains(name) && mayRemove(invocation, name))) {
         drained = true;
         return;
       }
       if (GROW.contains(name)) {
-        if (!isVocabularyMemo(invocation, name, callPath)) {
+        if (!finiteKey(invocation, name)) {
           grew(invocation, callPath);
         }
         return;
@@ -496,75 +540,36 @@ public final class StaticCollectionGrows extends BugChecker implements VariableT
     }
 
     /**
-     * Whether the growth memoises a lookup keyed by a value type ({@code String}, a boxed
-     * primitive, an enum or a {@code Class}): {@code computeIfAbsent(key, ...)}, or a {@code
-     * put(key, ...)} in a method that first looks the same key up. Such a table is bounded by the
-     * vocabulary of its keys (scheme names, permission bits, classes), not by traffic.
+     * Whether the growth can only ever add a finite set of entries: a map keyed, or a set
+     * element, that is a compile-time constant, a class literal or an enum constant. The source
+     * text bounds such keys. A key computed at run time (a session id, a request, a class
+     * object passed in) is not bounded, however small its type looks.
      */
-    private boolean isVocabularyMemo(MethodInvocationTree invocation, String name, TreePath path) {
-      if (invocation.getArguments().isEmpty()
-          || !(name.equals("computeIfAbsent") || name.equals("put") || name.equals("putIfAbsent"))) {
+    private boolean finiteKey(MethodInvocationTree invocation, String name) {
+      if (invocation.getArguments().isEmpty() || !KEYED.contains(name)) {
         return false;
       }
-      ExpressionTree key = invocation.getArguments().get(0);
-      if (!isValueType(ASTHelpers.getType(key))) {
-        return false;
+      if (name.equals("add")) {
+        ExpressionTree receiver = ASTHelpers.getReceiver(invocation);
+        Type set = SET.get(state);
+        Type type = receiver == null ? null : ASTHelpers.getType(receiver);
+        if (set == null || type == null || !ASTHelpers.isSubtype(type, set, state)) {
+          return false; // a list grows with every add, constant or not
+        }
       }
-      if (name.equals("computeIfAbsent")) {
-        return true;
-      }
-      Symbol.VarSymbol keyVariable = Sources.variable(key);
-      ExpressionTree table = ASTHelpers.getReceiver(invocation);
-      MethodTree method = ASTHelpers.findEnclosingNode(path, MethodTree.class);
-      if (keyVariable == null || table == null || method == null || method.getBody() == null) {
-        return false;
-      }
-      Boolean lookedUp =
-          method
-              .getBody()
-              .accept(
-                  new TreeScanner<Boolean, Void>() {
-                    @Override
-                    public Boolean visitMethodInvocation(MethodInvocationTree call, Void unused) {
-                      String called = Sources.methodName(call);
-                      ExpressionTree receiver = ASTHelpers.getReceiver(call);
-                      if ((called.equals("get") || called.equals("containsKey"))
-                          && receiver != null
-                          && ASTHelpers.sameVariable(
-                              Sources.strip(receiver), Sources.strip(table))
-                          && call.getArguments().size() == 1
-                          && Sources.reads(call.getArguments().get(0), keyVariable)) {
-                        return true;
-                      }
-                      return super.visitMethodInvocation(call, null);
-                    }
-
-                    @Override
-                    public Boolean reduce(Boolean a, Boolean b) {
-                      return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
-                    }
-                  },
-                  null);
-      return Boolean.TRUE.equals(lookedUp);
+      return isConstant(invocation.getArguments().get(0));
     }
 
-    private boolean isValueType(@Nullable Type type) {
-      if (type == null) {
-        return false;
-      }
-      if (type.isPrimitive()) {
+    private static boolean isConstant(ExpressionTree key) {
+      ExpressionTree tree = Sources.strip(key);
+      if (ASTHelpers.constValue(tree) != null) {
         return true;
       }
-      if (type.tsym == null) {
-        return false;
-      }
-      if (type.tsym.getKind() == ElementKind.ENUM) {
+      if (tree instanceof MemberSelectTree select && select.getIdentifier().contentEquals("class")) {
         return true;
       }
-      String name = type.tsym.getQualifiedName().toString();
-      return name.equals("java.lang.String")
-          || name.equals("java.lang.Class")
-          || state.getTypes().unboxedType(type).isPrimitive();
+      Symbol symbol = ASTHelpers.getSymbol(tree);
+      return symbol != null && symbol.getKind() == ElementKind.ENUM_CONSTANT;
     }
 
     private void grew(Tree site, TreePath path) {
@@ -603,9 +608,10 @@ public final class StaticCollectionGrows extends BugChecker implements VariableT
     }
 
     /**
-     * Whether a method runs only while the class is being initialised: a private method called
-     * only from static initialisation, or a registration method (of any visibility) that the
-     * class itself calls from its static initialisation to fill its own table.
+     * Whether a method runs only while the class is being initialised: every call to it in the
+     * compilation unit is in static initialisation (there is at least one), and no method
+     * reference names it. A method also called on a request path is not, even if static
+     * initialisation calls it too.
      */
     private boolean isInitOnly(Symbol.MethodSymbol method) {
       Boolean known = initOnly.get(method);
@@ -616,16 +622,13 @@ public final class StaticCollectionGrows extends BugChecker implements VariableT
         return false;
       }
       boolean[] calledOnlyFromInit = {true};
-      boolean[] calledFromInit = {false};
       boolean[] called = {false};
       new TreePathScanner<Void, Void>() {
         @Override
         public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
           if (method.equals(ASTHelpers.getSymbol(tree))) {
             called[0] = true;
-            boolean init = inStaticInit(getCurrentPath());
-            calledOnlyFromInit[0] &= init;
-            calledFromInit[0] |= init;
+            calledOnlyFromInit[0] &= inStaticInit(getCurrentPath());
           }
           return super.visitMethodInvocation(tree, null);
         }
@@ -639,10 +642,7 @@ public final class StaticCollectionGrows extends BugChecker implements VariableT
         }
       }.scan(new TreePath(state.getPath().getCompilationUnit()), null);
       deciding.remove(method);
-      boolean result =
-          called[0]
-              && ((calledOnlyFromInit[0] && method.getModifiers().contains(Modifier.PRIVATE))
-                  || calledFromInit[0]);
+      boolean result = called[0] && calledOnlyFromInit[0];
       initOnly.put(method, result);
       return result;
     }
@@ -654,38 +654,169 @@ public final class StaticCollectionGrows extends BugChecker implements VariableT
         return true;
       }
     }
-    return name.equals("computeIfPresent");
+    return false;
   }
 
-  /** Whether a remapping function passed to compute or merge can return null (and so remove). */
-  private static boolean mayReturnNull(MethodInvocationTree invocation) {
+  /**
+   * Whether the remapping function given to {@code compute}, {@code merge} or {@code
+   * computeIfPresent} can remove a present entry: whether it can return null when the old value is
+   * not null. {@code merge} and {@code computeIfPresent} call it only for a present value, so any
+   * {@code null} it returns removes. {@code compute} also calls it for an absent key, with a null
+   * old value: a {@code null} returned only where the old value is known to be null ({@code v ==
+   * null ? null : ...}, or after {@code if (v != null) return ...;}) adds nothing and removes
+   * nothing. A method reference that returns a primitive ({@code Integer::sum}) never returns
+   * null; any other method reference, or a function held in a variable, may.
+   */
+  private static boolean mayRemove(MethodInvocationTree invocation, String name) {
     List<? extends ExpressionTree> arguments = invocation.getArguments();
     if (arguments.isEmpty()) {
       return false;
     }
-    ExpressionTree function = arguments.get(arguments.size() - 1);
+    ExpressionTree function = Sources.strip(arguments.get(arguments.size() - 1));
     if (function instanceof MemberReferenceTree reference) {
-      // Integer::sum and the like return a primitive, never null.
       Symbol.MethodSymbol method = ASTHelpers.getSymbol(reference);
       return method == null || !method.getReturnType().isPrimitive();
     }
-    if (!(function instanceof LambdaExpressionTree)) {
+    if (!(function instanceof LambdaExpressionTree lambda)) {
       return true; // a variable: it may
     }
-    Boolean found =
-        function.accept(
-            new TreeScanner<Boolean, Void>() {
+    Symbol oldValue =
+        name.equals("compute") && lambda.getParameters().size() == 2
+            ? ASTHelpers.getSymbol(lambda.getParameters().get(1))
+            : null;
+    NullResults results = new NullResults(oldValue);
+    if (lambda.getBody() instanceof ExpressionTree body) {
+      results.expression(body, false);
+    } else if (lambda.getBody() instanceof BlockTree block) {
+      results.statements(block.getStatements(), false);
+    }
+    return results.found;
+  }
+
+  /**
+   * Finds a {@code null} that a lambda returns where its old-value parameter is not known to be
+   * null. Only returned {@code null} literals count: a {@code null} in a comparison is not a
+   * result, and a returned call is taken not to return null.
+   */
+  private static final class NullResults {
+    private final @Nullable Symbol oldValue;
+    boolean found;
+
+    NullResults(@Nullable Symbol oldValue) {
+      this.oldValue = oldValue;
+    }
+
+    /** A result expression, with whether the old value is known to be null where it runs. */
+    void expression(@Nullable ExpressionTree tree, boolean oldIsNull) {
+      if (tree == null) {
+        return;
+      }
+      ExpressionTree stripped = Sources.strip(tree);
+      if (stripped instanceof ConditionalExpressionTree conditional) {
+        expression(
+            conditional.getTrueExpression(),
+            oldIsNull || impliesNull(conditional.getCondition(), true));
+        expression(
+            conditional.getFalseExpression(),
+            oldIsNull || impliesNull(conditional.getCondition(), false));
+      } else if (stripped.getKind() == Tree.Kind.NULL_LITERAL && !oldIsNull) {
+        found = true;
+      }
+    }
+
+    void statements(List<? extends StatementTree> statements, boolean oldIsNull) {
+      boolean known = oldIsNull;
+      for (StatementTree statement : statements) {
+        statement(statement, known);
+        if (statement instanceof IfTree ifTree
+            && ifTree.getElseStatement() == null
+            && exits(ifTree.getThenStatement())) {
+          known |= impliesNull(ifTree.getCondition(), false);
+        }
+      }
+    }
+
+    void statement(@Nullable StatementTree statement, boolean oldIsNull) {
+      if (statement == null) {
+        return;
+      }
+      if (statement instanceof ReturnTree ret) {
+        expression(ret.getExpression(), oldIsNull);
+      } else if (statement instanceof BlockTree block) {
+        statements(block.getStatements(), oldIsNull);
+      } else if (statement instanceof IfTree ifTree) {
+        statement(ifTree.getThenStatement(), oldIsNull || impliesNull(ifTree.getCondition(), true));
+        statement(
+            ifTree.getElseStatement(), oldIsNull || impliesNull(ifTree.getCondition(), false));
+      } else {
+        // Loops, try, switch, synchronized: their returns, with nothing more known.
+        statement.accept(
+            new TreeScanner<Void, Void>() {
               @Override
-              public Boolean visitLiteral(LiteralTree tree, Void unused) {
-                return tree.getKind() == Tree.Kind.NULL_LITERAL;
+              public Void visitReturn(ReturnTree ret, Void unused) {
+                expression(ret.getExpression(), oldIsNull);
+                return null;
               }
 
               @Override
-              public Boolean reduce(Boolean a, Boolean b) {
-                return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
+              public Void visitLambdaExpression(LambdaExpressionTree nested, Void unused) {
+                return null;
+              }
+
+              @Override
+              public Void visitClass(ClassTree nested, Void unused) {
+                return null;
               }
             },
             null);
-    return Boolean.TRUE.equals(found);
+      }
+    }
+
+    /** Whether {@code condition} having value {@code outcome} implies the old value is null. */
+    private boolean impliesNull(ExpressionTree condition, boolean outcome) {
+      if (oldValue == null) {
+        return false;
+      }
+      ExpressionTree tree = Sources.strip(condition);
+      if (tree instanceof UnaryTree unary && unary.getKind() == Tree.Kind.LOGICAL_COMPLEMENT) {
+        return impliesNull(unary.getExpression(), !outcome);
+      }
+      if (tree instanceof BinaryTree binary) {
+        return switch (binary.getKind()) {
+          case EQUAL_TO -> outcome && comparesWithNull(binary);
+          case NOT_EQUAL_TO -> !outcome && comparesWithNull(binary);
+          case CONDITIONAL_AND ->
+              outcome
+                  && (impliesNull(binary.getLeftOperand(), true)
+                      || impliesNull(binary.getRightOperand(), true));
+          case CONDITIONAL_OR ->
+              !outcome
+                  && (impliesNull(binary.getLeftOperand(), false)
+                      || impliesNull(binary.getRightOperand(), false));
+          default -> false;
+        };
+      }
+      if (tree instanceof MethodInvocationTree call && call.getArguments().size() == 1) {
+        String name = Sources.methodName(call);
+        boolean reads = Sources.reads(call.getArguments().get(0), oldValue);
+        return reads && ((name.equals("isNull") && outcome) || (name.equals("nonNull") && !outcome));
+      }
+      return false;
+    }
+
+    private boolean comparesWithNull(BinaryTree binary) {
+      ExpressionTree left = Sources.strip(binary.getLeftOperand());
+      ExpressionTree right = Sources.strip(binary.getRightOperand());
+      return (Sources.reads(left, oldValue) && right.getKind() == Tree.Kind.NULL_LITERAL)
+          || (Sources.reads(right, oldValue) && left.getKind() == Tree.Kind.NULL_LITERAL);
+    }
+  }
+
+  private static boolean exits(StatementTree statement) {
+    if (statement instanceof BlockTree block) {
+      List<? extends StatementTree> statements = block.getStatements();
+      return !statements.isEmpty() && exits(statements.get(statements.size() - 1));
+    }
+    return statement instanceof ReturnTree || statement instanceof ThrowTree;
   }
 }

@@ -5,6 +5,7 @@ import static com.google.errorprone.matchers.method.MethodMatchers.instanceMetho
 
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.BugPattern.LinkType;
+import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import javax.inject.Inject;
 import javax.lang.model.element.ElementKind;
 
 /**
@@ -50,9 +52,11 @@ import javax.lang.model.element.ElementKind;
  * that is passed elsewhere) is not reported. When several origins are possible the chain is
  * reported only if all of them are unbounded.
  *
- * <p>A cache with {@code weakKeys()} whose keys are {@code Class} or {@code ClassLoader} objects is
- * not reported: it holds at most one entry per live class, and an entry goes when its class is
- * unloaded.
+ * <p>A {@code weakKeys}, {@code weakValues} or {@code softValues} cache with no size bound is
+ * reported like any other: weak and soft references do not bound the entry count. A project that
+ * keys weak caches by {@code Class} or {@code ClassLoader} (at most one entry per live class,
+ * dropped when the class is unloaded) can exempt exactly that shape with {@code
+ * -XepOpt:UnboundedCache:AllowWeakClassKeys=true}; it is off by default.
  *
  * <p>There is no suggested fix: the right bound is the caller's decision.
  */
@@ -65,7 +69,8 @@ import javax.lang.model.element.ElementKind;
             + " grows with its key set until the heap is exhausted. Add maximumSize(n), or"
             + " maximumWeight(n) with a weigher.",
     severity = WARNING,
-    linkType = LinkType.NONE)
+    linkType = LinkType.CUSTOM,
+    link = Docs.UNBOUNDED_CACHE)
 public final class UnboundedCache extends BugChecker implements MethodInvocationTreeMatcher {
   private static final long serialVersionUID = 1L;
 
@@ -79,8 +84,28 @@ public final class UnboundedCache extends BugChecker implements MethodInvocation
 
   private static final Set<String> BOUNDS = Set.of("maximumSize", "maximumWeight");
 
-  /** Creates the check; Error Prone calls this constructor. */
-  public UnboundedCache() {}
+  /** The flag that exempts {@code weakKeys()} caches keyed by {@code Class} or {@code ClassLoader}. */
+  static final String ALLOW_WEAK_CLASS_KEYS_FLAG = "UnboundedCache:AllowWeakClassKeys";
+
+  /** Whether {@link #ALLOW_WEAK_CLASS_KEYS_FLAG} is set: off by default. */
+  private final boolean allowWeakClassKeys;
+
+  /** Creates the check with its defaults. */
+  public UnboundedCache() {
+    this(ErrorProneFlags.empty());
+  }
+
+  /**
+   * Creates the check; Error Prone calls this constructor with the {@code -XepOpt} flags.
+   *
+   * @param flags {@code UnboundedCache:AllowWeakClassKeys} ({@code true} or {@code false}, default
+   *     {@code false}): whether a {@code weakKeys()} cache keyed by {@code Class} or {@code
+   *     ClassLoader} is exempt
+   */
+  @Inject
+  public UnboundedCache(ErrorProneFlags flags) {
+    allowWeakClassKeys = flags.getBoolean(ALLOW_WEAK_CLASS_KEYS_FLAG).orElse(false);
+  }
 
   /** What is known of the size bound of a builder expression. */
   enum Bound {
@@ -106,7 +131,8 @@ public final class UnboundedCache extends BugChecker implements MethodInvocation
     if (receiver == null) {
       return Description.NO_MATCH;
     }
-    if (weakClassKeys(tree, receiver) || new Origins(state).bound(receiver) != Bound.UNBOUNDED) {
+    if ((allowWeakClassKeys && weakClassKeys(tree, receiver))
+        || new Origins(state).bound(receiver) != Bound.UNBOUNDED) {
       return Description.NO_MATCH;
     }
     String builder =
@@ -126,7 +152,8 @@ public final class UnboundedCache extends BugChecker implements MethodInvocation
 
   /**
    * Whether the cache holds {@code Class} or {@code ClassLoader} keys weakly: its size is then
-   * bounded by the classes alive, and an entry goes when its class is unloaded.
+   * bounded by the classes alive, and an entry goes when its class is unloaded. Consulted only
+   * when {@link #ALLOW_WEAK_CLASS_KEYS_FLAG} is set.
    */
   private static boolean weakClassKeys(MethodInvocationTree build, ExpressionTree receiver) {
     Type cache = ASTHelpers.getType(build);

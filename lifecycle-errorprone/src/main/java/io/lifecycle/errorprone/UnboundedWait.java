@@ -2,22 +2,33 @@ package io.lifecycle.errorprone;
 
 import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
 import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
+import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 
+import com.google.common.collect.ImmutableList;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.BugPattern.LinkType;
+import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.matchers.Matchers;
+import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ContinueTree;
+import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.EnhancedForLoopTree;
+import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
@@ -32,13 +43,22 @@ import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
+import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
+import java.io.Serializable;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import javax.inject.Inject;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.type.TypeKind;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,10 +80,20 @@ import org.jspecify.annotations.Nullable;
  *       with a timeout;
  *   <li>{@code Semaphore.acquire()} and {@code acquireUninterruptibly()}: {@code tryAcquire} with a
  *       timeout;
- *   <li>{@code io.lifecycle.core.Scope.join()}: {@code join(Duration)}.
+ *   <li>{@code Process.waitFor()}: {@code waitFor(timeout, unit)};
+ *   <li>{@code ExecutorService.close()}: {@code shutdown()}, then {@code awaitTermination(timeout,
+ *       unit)}; {@code invokeAll(tasks)} and {@code invokeAny(tasks)}: their timed overloads;
+ *   <li>{@code Exchanger.exchange(x)}: {@code exchange(x, timeout, unit)};
+ *   <li>{@code Phaser.awaitAdvance(phase)}, {@code awaitAdvanceInterruptibly(phase)} and {@code
+ *       arriveAndAwaitAdvance()}: {@code awaitAdvanceInterruptibly(phase, timeout, unit)};
+ *   <li>{@code io.lifecycle.core.Scope.join()}: {@code join(Duration)};
+ *   <li>methods named with {@code -XepOpt:UnboundedWait:ExtraWaits=pkg.Type#method,...}: any
+ *       overload of {@code method} on {@code Type} (or a subtype) that takes no {@code Duration},
+ *       {@code TimeUnit} or deadline.
  * </ul>
  *
- * <p>Not reported, because the call cannot block or is already bounded:
+ * <p>Not reported, because the call cannot block, is bounded elsewhere, or is the implementation
+ * of a wait rather than a use of one:
  *
  * <ul>
  *   <li>{@code get()} or {@code join()} on a future known to be complete: under a condition that
@@ -72,24 +102,36 @@ import org.jspecify.annotations.Nullable;
  *       done, or inside a completion callback of that future ({@code thenApply}, {@code
  *       whenComplete}, {@code handle}, {@code addListener}, ...), including callbacks of {@code
  *       allOf}, Guava's {@code whenAllComplete}/{@code whenAllSucceed} and {@code thenCombine} that
- *       name it;
+ *       name it; and {@code get()} on a future taken from a {@code CompletionService} or a queue
+ *       of futures;
  *   <li>{@code join()} or {@code get()} on a {@code CompletableFuture} after {@code orTimeout} or
  *       {@code completeOnTimeout} in the same chain, or on a local variable on which either is
  *       called;
  *   <li>{@code put} on a queue that never blocks an insert: {@code PriorityBlockingQueue}, {@code
  *       DelayQueue}, {@code LinkedTransferQueue}, or a {@code LinkedBlockingQueue}/{@code Deque}
- *       created without a capacity in this compilation unit and never reassigned;
- *   <li>the body of an untimed wait itself: a method that implements one of these waits (a
- *       {@code Future.get()} implementation) or is named like one with at most one parameter (a
- *       class's own {@code join()} or {@code await()}), a wrapper named for the wait applied to its
- *       parameter ({@code getUninterruptibly(Future)}), and a method that takes a timeout ({@code
- *       Duration}, {@code TimeUnit}, a number named like a timeout): their callers choose;
- *   <li>{@code take()} in a loop (a consumer's idle wait), and any wait on a path reached only
- *       from a thread's {@code run()} (it blocks only that thread, which its owner stops by
- *       interrupt) or only from {@code static main} (a launcher waiting for its server);
- *   <li>a test hook: a field marked {@code @VisibleForTesting}, or one that this code only ever
- *       sets to null;
- *   <li>{@code get()} on a future taken from a {@code CompletionService} or a queue of futures;
+ *       created without a capacity in this compilation unit;
+ *   <li>the body of a method that overrides one of these waits (a {@code Future.get()} or {@code
+ *       BlockingQueue.take()} implementation, a {@code Lock.lock()} implementation): it is the
+ *       wait, and its callers' calls are reported;
+ *   <li>an API's untimed variant offered beside a timed one, and the private helpers reached only
+ *       from such variants: a method ({@code await()}, {@code getUninterruptibly(Future)}) whose
+ *       class also declares a same-named overload taking a timeout ({@code await(long,
+ *       TimeUnit)}). Its callers are reported only when the method is listed in {@code
+ *       ExtraWaits};
+ *   <li>the untimed branch of a method that takes a timeout ({@code Duration}, a {@code long} with
+ *       a {@code TimeUnit}, a deadline, or a {@code long} named like a timeout) when that branch
+ *       is chosen by a condition on the timeout: the caller asked to wait forever;
+ *   <li>the idle {@code take()} of a consumer loop: the element is used, and the loop runs until
+ *       a flag, an interrupt or the element itself stops it ({@code while (true)}, {@code while
+ *       (running)}, {@code while ((e = q.take()) != POISON)}); never a counted loop;
+ *   <li>an interruptible wait reached only from the {@code run()} of a {@code Thread} subclass, or
+ *       inside a loop whose condition tests the thread's interrupt status: the thread's owner
+ *       stops it by interrupt. Uninterruptible waits ({@code CompletableFuture.join()}, {@code
+ *       awaitUninterruptibly()}, {@code acquireUninterruptibly()}, {@code Phaser.awaitAdvance},
+ *       {@code ExecutorService.close()}) are never exempt for this reason;
+ *   <li>any wait reached only from {@code static main} (a launcher waiting for its server);
+ *   <li>a test hook: a field marked {@code @VisibleForTesting}, or a non-final field named {@code
+ *       debug...} or {@code test...} that this code only ever sets to null;
  *   <li>{@code Lock.lock()} (out of scope: a lock is held for short critical sections).
  * </ul>
  *
@@ -102,138 +144,235 @@ import org.jspecify.annotations.Nullable;
             + " waits on a write with no deadline keeps the whole object graph alive until the"
             + " process is killed. Use the timed overload and decide what to do on timeout.",
     severity = WARNING,
-    linkType = LinkType.NONE)
+    linkType = LinkType.CUSTOM,
+    link = Docs.UNBOUNDED_WAIT)
 public final class UnboundedWait extends BugChecker implements MethodInvocationTreeMatcher {
   private static final long serialVersionUID = 1L;
 
-  /** A reported call shape and the message that names its bounded alternative. */
+  /** The flag that lists extra untimed wait methods, as {@code pkg.Type#method}. */
+  static final String EXTRA_WAITS_FLAG = "UnboundedWait:ExtraWaits";
+
+  /** Parameter count of a wait that matches any overload with no timeout parameter. */
+  private static final int UNTIMED_OVERLOADS = -1;
+
+  /**
+   * A reported call shape and the message that names its bounded alternative.
+   *
+   * @param parameters the number of parameters of the untimed overload, or {@link
+   *     #UNTIMED_OVERLOADS}
+   * @param interruptible whether an interrupt ends the wait, so that a thread's owner can stop it
+   * @param custom whether it was named by {@link #EXTRA_WAITS_FLAG} (static methods match too)
+   */
   private record Wait(
-      String owner, Set<String> names, boolean noParameters, String call, String fix, boolean future) {
+      String owner,
+      Set<String> names,
+      int parameters,
+      String call,
+      String fix,
+      boolean future,
+      boolean interruptible,
+      boolean custom)
+      implements Serializable {
     Matcher<ExpressionTree> matcher() {
-      var named = instanceMethod().onDescendantOf(owner).namedAnyOf(names);
-      return noParameters ? named.withNoParameters() : named;
+      Matcher<ExpressionTree> instance = instanceMethod().onDescendantOf(owner).namedAnyOf(names);
+      return custom
+          ? Matchers.anyOf(instance, staticMethod().onClass(owner).namedAnyOf(names))
+          : instance;
     }
 
-    /** Whether {@code method} (a declaration) is one of these waits, so its body implements it. */
-    boolean declares(Symbol.MethodSymbol method, VisitorState state) {
-      Type ownerType = state.getTypeFromString(owner);
-      return ownerType != null
-          && names.contains(method.getSimpleName().toString())
-          && (!noParameters || method.getParameters().isEmpty())
-          && ASTHelpers.isSubtype(method.owner.type, ownerType, state);
+    /** Whether {@code method}, already matched by name and owner, is the untimed overload. */
+    boolean accepts(Symbol.MethodSymbol method) {
+      if (parameters == UNTIMED_OVERLOADS) {
+        for (Symbol.VarSymbol parameter : method.getParameters()) {
+          if (isTimeoutType(parameter.type)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      return method.getParameters().size() == parameters;
+    }
+
+    boolean isTake() {
+      return names.contains("take") || names.contains("takeFirst");
     }
   }
 
-  private static final List<Wait> WAITS =
-      List.of(
+  private static Wait jdk(
+      String owner,
+      Set<String> names,
+      int parameters,
+      String call,
+      String fix,
+      boolean interruptible) {
+    return new Wait(owner, names, parameters, call, fix, false, interruptible, false);
+  }
+
+  private static final ImmutableList<Wait> WAITS =
+      ImmutableList.of(
           new Wait(
               "java.util.concurrent.Future",
               Set.of("get"),
-              true,
+              0,
               "Future.get()",
               "get(timeout, unit)",
-              true),
+              true,
+              true,
+              false),
           new Wait(
               "java.util.concurrent.CompletableFuture",
               Set.of("join"),
-              true,
+              0,
               "CompletableFuture.join()",
               "orTimeout(timeout, unit) before joining, or get(timeout, unit)",
-              true),
-          new Wait(
+              true,
+              false,
+              false),
+          jdk(
               "java.util.concurrent.CountDownLatch",
               Set.of("await"),
-              true,
+              0,
               "CountDownLatch.await()",
               "await(timeout, unit)",
-              false),
-          new Wait(
+              true),
+          jdk(
               "java.util.concurrent.CyclicBarrier",
               Set.of("await"),
-              true,
+              0,
               "CyclicBarrier.await()",
               "await(timeout, unit)",
-              false),
-          new Wait(
+              true),
+          jdk(
               "java.util.concurrent.locks.Condition",
-              Set.of("await", "awaitUninterruptibly"),
-              true,
+              Set.of("await"),
+              0,
               "Condition.await()",
               "await(timeout, unit) or awaitNanos(nanos) in the condition loop",
+              true),
+          jdk(
+              "java.util.concurrent.locks.Condition",
+              Set.of("awaitUninterruptibly"),
+              0,
+              "Condition.awaitUninterruptibly()",
+              "await(timeout, unit) or awaitNanos(nanos) in the condition loop",
               false),
-          new Wait(
+          jdk(
               "java.lang.Thread",
               Set.of("join"),
-              true,
+              0,
               "Thread.join()",
               "join(millis) or join(Duration)",
-              false),
-          new Wait(
+              true),
+          jdk(
               "java.lang.Object",
               Set.of("wait"),
-              true,
+              0,
               "Object.wait()",
               "wait(millis) in the condition loop, with a deadline",
-              false),
-          new Wait(
+              true),
+          jdk(
               "java.util.concurrent.BlockingQueue",
               Set.of("take"),
-              true,
+              0,
               "BlockingQueue.take()",
               "poll(timeout, unit)",
-              false),
-          new Wait(
+              true),
+          jdk(
               "java.util.concurrent.BlockingDeque",
               Set.of("takeFirst", "takeLast"),
-              true,
+              0,
               "BlockingDeque.takeFirst()/takeLast()",
               "pollFirst(timeout, unit) or pollLast(timeout, unit)",
-              false),
-          new Wait(
+              true),
+          jdk(
               "java.util.concurrent.BlockingQueue",
               Set.of("put"),
-              false,
+              1,
               "BlockingQueue.put(e)",
               "offer(e, timeout, unit)",
-              false),
-          new Wait(
+              true),
+          jdk(
               "java.util.concurrent.BlockingDeque",
               Set.of("putFirst", "putLast"),
-              false,
+              1,
               "BlockingDeque.putFirst(e)/putLast(e)",
               "offerFirst(e, timeout, unit) or offerLast(e, timeout, unit)",
-              false),
-          new Wait(
+              true),
+          jdk(
               "java.util.concurrent.TransferQueue",
               Set.of("transfer"),
-              false,
+              1,
               "TransferQueue.transfer(e)",
               "tryTransfer(e, timeout, unit)",
-              false),
-          new Wait(
+              true),
+          jdk(
               "java.util.concurrent.Semaphore",
-              Set.of("acquire", "acquireUninterruptibly"),
-              false,
+              Set.of("acquire"),
+              UNTIMED_OVERLOADS,
               "Semaphore.acquire()",
               "tryAcquire(timeout, unit)",
+              true),
+          jdk(
+              "java.util.concurrent.Semaphore",
+              Set.of("acquireUninterruptibly"),
+              UNTIMED_OVERLOADS,
+              "Semaphore.acquireUninterruptibly()",
+              "tryAcquire(timeout, unit)",
               false),
-          new Wait(
+          jdk(
+              "java.lang.Process",
+              Set.of("waitFor"),
+              0,
+              "Process.waitFor()",
+              "waitFor(timeout, unit), then destroy() on timeout",
+              true),
+          // Waits for every task to finish; an interrupt makes it shutdownNow() and wait again.
+          jdk(
+              "java.util.concurrent.ExecutorService",
+              Set.of("close"),
+              0,
+              "ExecutorService.close()",
+              "shutdown(), then awaitTermination(timeout, unit) and shutdownNow() on timeout",
+              false),
+          jdk(
+              "java.util.concurrent.ExecutorService",
+              Set.of("invokeAll", "invokeAny"),
+              1,
+              "ExecutorService.invokeAll(tasks)/invokeAny(tasks)",
+              "invokeAll(tasks, timeout, unit) or invokeAny(tasks, timeout, unit)",
+              true),
+          jdk(
+              "java.util.concurrent.Exchanger",
+              Set.of("exchange"),
+              1,
+              "Exchanger.exchange(x)",
+              "exchange(x, timeout, unit)",
+              true),
+          jdk(
+              "java.util.concurrent.Phaser",
+              Set.of("awaitAdvance", "arriveAndAwaitAdvance"),
+              UNTIMED_OVERLOADS,
+              "Phaser.awaitAdvance(phase)/arriveAndAwaitAdvance()",
+              "awaitAdvanceInterruptibly(phase, timeout, unit)",
+              false),
+          jdk(
+              "java.util.concurrent.Phaser",
+              Set.of("awaitAdvanceInterruptibly"),
+              1,
+              "Phaser.awaitAdvanceInterruptibly(phase)",
+              "awaitAdvanceInterruptibly(phase, timeout, unit)",
+              true),
+          jdk(
               "io.lifecycle.core.Scope",
               Set.of("join"),
-              true,
+              0,
               "Scope.join()",
               "join(Duration)",
-              false));
-
-  /** Every name of {@link #WAITS}. */
-  private static final Set<String> WAIT_NAMES =
-      WAITS.stream()
-          .flatMap(wait -> wait.names().stream())
-          .collect(java.util.stream.Collectors.toUnmodifiableSet());
+              true));
 
   /** The matchers of {@link #WAITS}, built once. */
-  private static final List<Matcher<ExpressionTree>> MATCHERS =
-      WAITS.stream().map(Wait::matcher).toList();
+  private static final ImmutableList<Matcher<ExpressionTree>> MATCHERS =
+      WAITS.stream().map(Wait::matcher).collect(ImmutableList.toImmutableList());
 
   /** Queues whose insert never blocks, so {@code put} is not a wait. */
   private static final Set<String> NON_BLOCKING_PUT =
@@ -267,42 +406,109 @@ public final class UnboundedWait extends BugChecker implements MethodInvocationT
   /** Calls that bound a {@code CompletableFuture} in place. */
   private static final Set<String> TIMEOUTS = Set.of("orTimeout", "completeOnTimeout");
 
-  /** Creates the check; Error Prone calls this constructor. */
-  public UnboundedWait() {}
+  /** Untimed JDK lock acquisitions: implementing one is implementing a wait. */
+  private static final Set<String> LOCK_METHODS = Set.of("lock", "lockInterruptibly");
+
+  private static final Supplier<Type> LOCK =
+      VisitorState.memoize(state -> state.getTypeFromString("java.util.concurrent.locks.Lock"));
+
+  private static final Supplier<Type> THREAD =
+      VisitorState.memoize(state -> state.getTypeFromString("java.lang.Thread"));
+
+  /** A whole-number parameter named like a timeout: timeoutSeconds, waitMillis, maxWaitMs. */
+  private static final Pattern TIMEOUT_NAME =
+      Pattern.compile("(?i:timeout|deadline|millis|nanos)|[a-z](?:Ms|Ns)$");
+
+  /** A boolean parameter that says whether there is a timeout: hasMaxWait, timed, useTimeout. */
+  private static final Pattern TIMEOUT_FLAG_NAME = Pattern.compile("(?i:wait|time)");
+
+  /** A field named like a test hook. */
+  private static final Pattern TEST_HOOK_NAME = Pattern.compile("^(debug|test)[A-Z_].*");
+
+  /** The waits named by {@link #EXTRA_WAITS_FLAG}. */
+  private final ImmutableList<Wait> extraWaits;
+
+  /** The matchers of {@link #extraWaits}. */
+  @SuppressWarnings("serial") // Error Prone never serialises a checker
+  private final ImmutableList<Matcher<ExpressionTree>> extraMatchers;
+
+  /** Creates the check with no extra waits. */
+  public UnboundedWait() {
+    this(ErrorProneFlags.empty());
+  }
+
+  /**
+   * Creates the check; Error Prone calls this constructor with the {@code -XepOpt} flags.
+   *
+   * @param flags {@code UnboundedWait:ExtraWaits}: a comma-separated list of {@code
+   *     pkg.Type#method} naming more untimed waits
+   * @throws IllegalArgumentException if an entry of {@code ExtraWaits} is not {@code
+   *     pkg.Type#method}
+   */
+  @Inject
+  public UnboundedWait(ErrorProneFlags flags) {
+    ImmutableList.Builder<Wait> extra = ImmutableList.builder();
+    for (String entry : flags.getListOrEmpty(EXTRA_WAITS_FLAG)) {
+      String trimmed = entry.strip();
+      int hash = trimmed.indexOf('#');
+      if (hash <= 0
+          || hash == trimmed.length() - 1
+          || trimmed.indexOf('#', hash + 1) >= 0) {
+        throw new IllegalArgumentException(
+            "-XepOpt:" + EXTRA_WAITS_FLAG + " entries must be pkg.Type#method: " + entry);
+      }
+      String owner = trimmed.substring(0, hash);
+      String name = trimmed.substring(hash + 1);
+      extra.add(
+          new Wait(
+              owner,
+              Set.of(name),
+              UNTIMED_OVERLOADS,
+              owner.substring(owner.lastIndexOf('.') + 1) + "." + name + "(...)",
+              "its timed overload",
+              false,
+              false,
+              true));
+    }
+    extraWaits = extra.build();
+    extraMatchers = extraWaits.stream().map(Wait::matcher).collect(ImmutableList.toImmutableList());
+  }
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    Wait wait = null;
-    for (int i = 0; i < WAITS.size(); i++) {
-      if (MATCHERS.get(i).matches(tree, state)) {
-        wait = WAITS.get(i);
-        break;
-      }
-    }
-    if (wait == null || implementsUntimedWait(state)) {
+    Wait wait = matchingWait(tree, state);
+    if (wait == null || implementsBlockingMethod(state)) {
       return Description.NO_MATCH;
     }
     ExpressionTree receiver = ASTHelpers.getReceiver(tree);
     MethodTree enclosing = enclosingMethod(state.getPath());
     if (enclosing != null
-        && (takesTimeout(enclosing)
-            || wrapsWait(enclosing, wait, receiver)
+        && (untimedBranchOfTimedMethod(enclosing, state.getPath())
+            || reachedOnlyFrom(
+                enclosing, UnboundedWait::untimedVariantBesideTimed, state, new HashSet<>())
             || reachedOnlyFrom(enclosing, UnboundedWait::isMain, state, new HashSet<>())
-            || reachedOnlyFrom(enclosing, UnboundedWait::isRun, state, new HashSet<>()))) {
+            || (wait.interruptible()
+                && reachedOnlyFrom(
+                    enclosing, method -> isThreadRun(method, state), state, new HashSet<>())))) {
+      return Description.NO_MATCH;
+    }
+    if (wait.interruptible() && inInterruptLoop(state.getPath())) {
       return Description.NO_MATCH;
     }
     if (receiver != null && isTestHook(receiver, state)) {
       return Description.NO_MATCH;
     }
-    if (wait.names().contains("take") || wait.names().contains("takeFirst")) {
-      if (inLoop(state.getPath())) {
-        return Description.NO_MATCH;
-      }
+    if (wait.isTake() && inConsumerLoop(state.getPath())) {
+      return Description.NO_MATCH;
     }
     if (wait.call().startsWith("BlockingQueue.put") && putNeverBlocks(receiver, state)) {
       return Description.NO_MATCH;
     }
-    if (wait.future() && receiver != null) {
+    if (wait.future() && (receiver == null || Sources.isThis(receiver))) {
+      if (alwaysDone(state)) {
+        return Description.NO_MATCH;
+      }
+    } else if (wait.future()) {
       if (hasTimeout(receiver, state)
           || knownDone(receiver, state.getPath())
           || fromCompletionQueue(receiver, state)) {
@@ -321,18 +527,60 @@ public final class UnboundedWait extends BugChecker implements MethodInvocationT
   }
 
   /**
-   * Whether the call is in the body of a method that is itself one of the untimed waits (such as
-   * a {@code BlockingQueue.take()} implementation): its callers are the ones to report.
+   * Whether the enclosing class is a future that is always complete: it declares {@code isDone()}
+   * as {@code return true;} (an immediate future), so its own {@code get()} never blocks.
    */
-  private static boolean implementsUntimedWait(VisitorState state) {
+  private static boolean alwaysDone(VisitorState state) {
+    ClassTree enclosing = ASTHelpers.findEnclosingNode(state.getPath(), ClassTree.class);
+    if (enclosing == null) {
+      return false;
+    }
+    for (Tree member : enclosing.getMembers()) {
+      if (member instanceof MethodTree method
+          && method.getName().contentEquals("isDone")
+          && method.getParameters().isEmpty()
+          && method.getBody() != null
+          && method.getBody().getStatements().size() == 1
+          && method.getBody().getStatements().get(0) instanceof ReturnTree ret
+          && ret.getExpression() != null
+          && Boolean.TRUE.equals(ASTHelpers.constValue(ret.getExpression(), Boolean.class))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The wait that {@code tree} calls, or null. */
+  private @Nullable Wait matchingWait(MethodInvocationTree tree, VisitorState state) {
+    Symbol.MethodSymbol method = ASTHelpers.getSymbol(tree);
+    for (int i = 0; i < WAITS.size(); i++) {
+      if (MATCHERS.get(i).matches(tree, state) && WAITS.get(i).accepts(method)) {
+        return WAITS.get(i);
+      }
+    }
+    for (int i = 0; i < extraWaits.size(); i++) {
+      if (extraMatchers.get(i).matches(tree, state) && extraWaits.get(i).accepts(method)) {
+        return extraWaits.get(i);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether the call is in the body of a method that overrides one of the JDK's untimed waits or
+   * lock acquisitions (a {@code Future.get()}, {@code BlockingQueue.take()} or {@code Lock.lock()}
+   * implementation): that method is the wait, and the calls to it are what is reported.
+   */
+  private static boolean implementsBlockingMethod(VisitorState state) {
     for (Tree tree : state.getPath()) {
       if (tree instanceof LambdaExpressionTree || tree instanceof ClassTree) {
         return false;
       }
       if (tree instanceof MethodTree method) {
         Symbol.MethodSymbol symbol = ASTHelpers.getSymbol(method);
-        for (Wait wait : WAITS) {
-          if (wait.declares(symbol, state)) {
+        for (Symbol.MethodSymbol overridden :
+            ASTHelpers.findSuperMethods(symbol, state.getTypes())) {
+          if (isBlockingMethod(overridden, state)) {
             return true;
           }
         }
@@ -342,9 +590,28 @@ public final class UnboundedWait extends BugChecker implements MethodInvocationT
     return false;
   }
 
+  /** Whether {@code method} is one of the JDK's untimed waits, or an untimed lock acquisition. */
+  private static boolean isBlockingMethod(Symbol.MethodSymbol method, VisitorState state) {
+    String name = method.getSimpleName().toString();
+    if (LOCK_METHODS.contains(name) && method.getParameters().isEmpty()) {
+      Type lock = LOCK.get(state);
+      return lock != null && ASTHelpers.isSubtype(method.owner.type, lock, state);
+    }
+    for (Wait wait : WAITS) {
+      if (wait.names().contains(name) && wait.accepts(method)) {
+        Type owner = state.getTypeFromString(wait.owner());
+        if (owner != null && ASTHelpers.isSubtype(method.owner.type, owner, state)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /**
    * Whether the waited object is a test hook: a field marked {@code @VisibleForTesting}, or a
-   * non-final field that this code never sets to anything but null (so only tests set it).
+   * non-final field named {@code debug...} or {@code test...} that this code never sets to
+   * anything but null (so only tests set it).
    */
   private static boolean isTestHook(ExpressionTree receiver, VisitorState state) {
     Symbol.VarSymbol field = Sources.variable(receiver);
@@ -354,7 +621,8 @@ public final class UnboundedWait extends BugChecker implements MethodInvocationT
     if (ASTHelpers.hasDirectAnnotationWithSimpleName(field, "VisibleForTesting")) {
       return true;
     }
-    if (field.getModifiers().contains(javax.lang.model.element.Modifier.FINAL)) {
+    if (field.getModifiers().contains(Modifier.FINAL)
+        || !TEST_HOOK_NAME.matcher(field.getSimpleName().toString()).matches()) {
       return false;
     }
     TreePath declaration = Sources.findDeclaration(state, field);
@@ -389,30 +657,337 @@ public final class UnboundedWait extends BugChecker implements MethodInvocationT
     return null;
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Waits whose bound is the caller's choice
+  // ---------------------------------------------------------------------------------------------
+
+  /** Whether {@code type} carries a timeout: {@code Duration}, {@code TimeUnit} or a deadline. */
+  private static boolean isTimeoutType(@Nullable Type type) {
+    if (type == null || type.tsym == null || type.isPrimitive()) {
+      return false;
+    }
+    String name = type.tsym.getQualifiedName().toString();
+    return name.equals("java.time.Duration")
+        || name.equals("java.util.concurrent.TimeUnit")
+        || type.tsym.getSimpleName().toString().endsWith("Deadline");
+  }
+
   /**
-   * Whether the method takes a timeout ({@code Duration}, {@code TimeUnit}, a {@code long} or
-   * {@code int} named like a timeout, or a {@code timed} flag): it offers a bound, and its untimed
-   * path runs only when its caller asks to wait forever.
+   * The parameters of {@code method} that carry a timeout: a {@code Duration}, {@code TimeUnit}
+   * or deadline; the numbers beside a {@code TimeUnit}; a {@code long} or {@code int} (or their
+   * boxes, where null means no timeout) named like a timeout ({@code timeoutMs}, {@code
+   * waitMillis}, {@code maxWaitMs}); and, when there is one of those, a {@code boolean} beside it
+   * named for it ({@code hasMaxWait}, {@code timed}), which chooses the timed or the untimed
+   * form. A {@code boolean} alone
+   * ({@code close(boolean awaitTermination)}) carries no timeout.
    */
-  private static boolean takesTimeout(MethodTree method) {
+  private static Set<Symbol> timeoutParameters(MethodTree method) {
+    Set<Symbol> found = new HashSet<>();
+    boolean unit = false;
     for (VariableTree parameter : method.getParameters()) {
       Type type = ASTHelpers.getType(parameter);
-      if (type == null) {
-        continue;
+      if (isTimeoutType(type)) {
+        found.add(ASTHelpers.getSymbol(parameter));
+        unit |= type.tsym.getQualifiedName().contentEquals("java.util.concurrent.TimeUnit");
       }
-      String typeName = type.tsym == null ? "" : type.tsym.getQualifiedName().toString();
-      String name = parameter.getName().toString().toLowerCase(java.util.Locale.ROOT);
-      if (typeName.equals("java.time.Duration")
-          || typeName.equals("java.util.concurrent.TimeUnit")
-          || (type.isPrimitive() && TIMEOUT_NAME.matcher(name).find())) {
+    }
+    for (VariableTree parameter : method.getParameters()) {
+      if (isWholeNumber(ASTHelpers.getType(parameter))
+          && (unit || TIMEOUT_NAME.matcher(parameter.getName()).find())) {
+        found.add(ASTHelpers.getSymbol(parameter));
+      }
+    }
+    if (!found.isEmpty()) {
+      // A flag beside a timeout chooses between the timed and the untimed form (hasMaxWait).
+      for (VariableTree parameter : method.getParameters()) {
+        Type type = ASTHelpers.getType(parameter);
+        if (type != null
+            && type.getKind() == TypeKind.BOOLEAN
+            && TIMEOUT_FLAG_NAME.matcher(parameter.getName()).find()) {
+          found.add(ASTHelpers.getSymbol(parameter));
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Whether {@code type} is {@code long}, {@code int} or their boxes (null meaning "no timeout"). */
+  private static boolean isWholeNumber(@Nullable Type type) {
+    if (type == null) {
+      return false;
+    }
+    if (type.getKind() == TypeKind.LONG || type.getKind() == TypeKind.INT) {
+      return true;
+    }
+    return type.tsym != null
+        && (type.tsym.getQualifiedName().contentEquals("java.lang.Long")
+            || type.tsym.getQualifiedName().contentEquals("java.lang.Integer"));
+  }
+
+  /**
+   * Whether the wait at {@code path} is the untimed branch of a method that takes a timeout: a
+   * condition that reads the timeout (or a local computed from it) chooses the branch, as in
+   * {@code timeout.isNegative() ? q.take() : q.poll(timeout)}, or an earlier {@code if} on the
+   * timeout returns. The caller asked to wait forever. A timeout parameter that does not choose
+   * the branch bounds nothing, and the wait is reported.
+   */
+  private static boolean untimedBranchOfTimedMethod(MethodTree method, TreePath path) {
+    Set<Symbol> timeouts = timeoutParameters(method);
+    if (timeouts.isEmpty() || method.getBody() == null) {
+      return false;
+    }
+    // Locals computed from the timeout (long nanos = unit.toNanos(timeout)) carry it too.
+    for (int round = 0; round < 2; round++) {
+      method
+          .getBody()
+          .accept(
+              new TreeScanner<Void, Void>() {
+                @Override
+                public Void visitVariable(VariableTree variable, Void unused) {
+                  if (variable.getInitializer() != null
+                      && readsAny(variable.getInitializer(), timeouts)) {
+                    timeouts.add(ASTHelpers.getSymbol(variable));
+                  }
+                  return super.visitVariable(variable, null);
+                }
+
+                @Override
+                public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
+                  return null;
+                }
+
+                @Override
+                public Void visitClass(ClassTree tree, Void unused) {
+                  return null;
+                }
+              },
+              null);
+    }
+    Tree child = path.getLeaf();
+    for (TreePath parent = path.getParentPath();
+        parent != null && !Sources.same(parent.getLeaf(), method);
+        child = parent.getLeaf(), parent = parent.getParentPath()) {
+      Tree leaf = parent.getLeaf();
+      if (leaf instanceof IfTree ifTree) {
+        if (!Sources.same(child, ifTree.getCondition())
+            && readsAny(ifTree.getCondition(), timeouts)) {
+          return true;
+        }
+      } else if (leaf instanceof ConditionalExpressionTree conditional) {
+        if (!Sources.same(child, conditional.getCondition())
+            && readsAny(conditional.getCondition(), timeouts)) {
+          return true;
+        }
+      } else if (leaf instanceof BlockTree block) {
+        for (StatementTree statement : block.getStatements()) {
+          if (Sources.same(statement, child)) {
+            break;
+          }
+          if (statement instanceof IfTree ifTree
+              && ifTree.getElseStatement() == null
+              && readsAny(ifTree.getCondition(), timeouts)
+              && exits(ifTree.getThenStatement())) {
+            return true;
+          }
+        }
+      } else if (leaf instanceof LambdaExpressionTree || leaf instanceof ClassTree) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code tree} reads any of {@code symbols}. */
+  private static boolean readsAny(Tree tree, Set<Symbol> symbols) {
+    Boolean found =
+        tree.accept(
+            new TreeScanner<Boolean, Void>() {
+              @Override
+              public Boolean visitIdentifier(IdentifierTree identifier, Void unused) {
+                return symbols.contains(ASTHelpers.getSymbol(identifier));
+              }
+
+              @Override
+              public Boolean reduce(Boolean a, Boolean b) {
+                return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
+              }
+            },
+            null);
+    return Boolean.TRUE.equals(found);
+  }
+
+  /**
+   * Whether the method is an API's untimed variant, offered beside a timed one: its class declares
+   * a same-named overload that takes a {@code Duration}, {@code TimeUnit} or deadline ({@code
+   * await()} beside {@code await(long, TimeUnit)}, {@code enterWhen(guard)} beside {@code
+   * enterWhen(guard, time, unit)}). The choice of form is its callers'; they are reported when
+   * the method is listed in {@code ExtraWaits}. A method with no timed sibling ({@code get(String
+   * key)}, a class's own {@code join()}) is not exempt, whatever its name.
+   */
+  private static boolean untimedVariantBesideTimed(MethodTree method) {
+    Symbol.MethodSymbol symbol = ASTHelpers.getSymbol(method);
+    for (Symbol.VarSymbol own : symbol.getParameters()) {
+      if (isTimeoutType(own.type)) {
+        return false; // itself a timed form: its timeout must bound its waits
+      }
+    }
+    for (Symbol sibling : symbol.owner.members().getSymbolsByName(symbol.getSimpleName())) {
+      if (sibling instanceof Symbol.MethodSymbol overload && !overload.equals(symbol)) {
+        for (Symbol.VarSymbol p : overload.getParameters()) {
+          if (isTimeoutType(p.type)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code path} is in a loop whose condition tests the thread's interrupt status ({@code
+   * while (!Thread.currentThread().isInterrupted())}, {@code while (!Thread.interrupted())}): the
+   * loop's owner ends it, and the wait in it, by interrupting the thread.
+   */
+  private static boolean inInterruptLoop(TreePath path) {
+    for (Tree tree : path) {
+      if (tree instanceof LambdaExpressionTree
+          || tree instanceof ClassTree
+          || tree instanceof MethodTree) {
+        return false;
+      }
+      ExpressionTree condition = loopCondition(tree);
+      if (condition != null && testsInterrupt(condition)) {
         return true;
       }
     }
     return false;
   }
 
-  private static final java.util.regex.Pattern TIMEOUT_NAME =
-      java.util.regex.Pattern.compile("timeout|nanos|millis|wait|deadline|timed");
+  private static @Nullable ExpressionTree loopCondition(Tree tree) {
+    if (tree instanceof WhileLoopTree loop) {
+      return loop.getCondition();
+    }
+    if (tree instanceof DoWhileLoopTree loop) {
+      return loop.getCondition();
+    }
+    if (tree instanceof ForLoopTree loop) {
+      return loop.getCondition();
+    }
+    return null;
+  }
+
+  private static boolean testsInterrupt(ExpressionTree condition) {
+    Boolean found =
+        condition.accept(
+            new TreeScanner<Boolean, Void>() {
+              @Override
+              public Boolean visitMethodInvocation(MethodInvocationTree call, Void unused) {
+                String name = Sources.methodName(call);
+                return name.equals("isInterrupted")
+                    || name.equals("interrupted")
+                    || Boolean.TRUE.equals(super.visitMethodInvocation(call, null));
+              }
+
+              @Override
+              public Boolean reduce(Boolean a, Boolean b) {
+                return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
+              }
+            },
+            null);
+    return Boolean.TRUE.equals(found);
+  }
+
+  /**
+   * Whether the {@code take()} at {@code path} is the idle wait of a consumer loop: its element
+   * is used (not discarded), and its innermost loop is not counted. The loop either takes in its
+   * own condition ({@code while ((e = q.take()) != POISON)}), or runs until a flag, an interrupt
+   * or a {@code break} ends it: {@code while (true)}, {@code for (;;)}, {@code while (running)},
+   * {@code while (!closed.get())}. A loop whose condition compares numbers, steps a counter or
+   * reads a numeric local ({@code for (int i = 0; i < n; i++)}, {@code while (out.size() < n)})
+   * takes a known number of elements and each take is reported; so is a take inside a for-each.
+   */
+  private static boolean inConsumerLoop(TreePath path) {
+    if (path.getParentPath().getLeaf() instanceof ExpressionStatementTree) {
+      return false; // the element is discarded: a wait for a signal, not a consumer
+    }
+    Tree child = path.getLeaf();
+    for (TreePath parent = path.getParentPath();
+        parent != null;
+        child = parent.getLeaf(), parent = parent.getParentPath()) {
+      Tree leaf = parent.getLeaf();
+      if (leaf instanceof LambdaExpressionTree
+          || leaf instanceof ClassTree
+          || leaf instanceof MethodTree
+          || leaf instanceof EnhancedForLoopTree) {
+        return false;
+      }
+      if (leaf instanceof ForLoopTree loop) {
+        if (Sources.same(child, loop.getCondition())) {
+          return true;
+        }
+        return loop.getUpdate().isEmpty()
+            && (loop.getCondition() == null || !counted(loop.getCondition()));
+      }
+      ExpressionTree condition = loopCondition(leaf);
+      if (condition != null) {
+        return Sources.same(child, condition) || !counted(condition);
+      }
+    }
+    return false;
+  }
+
+  /** Whether a loop condition counts: compares numbers, steps a counter, or reads a numeric local. */
+  private static boolean counted(ExpressionTree condition) {
+    Boolean found =
+        condition.accept(
+            new TreeScanner<Boolean, Void>() {
+              @Override
+              public Boolean visitBinary(BinaryTree binary, Void unused) {
+                Tree.Kind kind = binary.getKind();
+                return kind == Tree.Kind.LESS_THAN
+                    || kind == Tree.Kind.LESS_THAN_EQUAL
+                    || kind == Tree.Kind.GREATER_THAN
+                    || kind == Tree.Kind.GREATER_THAN_EQUAL
+                    || Boolean.TRUE.equals(super.visitBinary(binary, null));
+              }
+
+              @Override
+              public Boolean visitUnary(UnaryTree unary, Void unused) {
+                Tree.Kind kind = unary.getKind();
+                return kind == Tree.Kind.PREFIX_DECREMENT
+                    || kind == Tree.Kind.PREFIX_INCREMENT
+                    || kind == Tree.Kind.POSTFIX_DECREMENT
+                    || kind == Tree.Kind.POSTFIX_INCREMENT
+                    || Boolean.TRUE.equals(super.visitUnary(unary, null));
+              }
+
+              @Override
+              public Boolean visitCompoundAssignment(CompoundAssignmentTree tree, Void unused) {
+                return true;
+              }
+
+              @Override
+              public Boolean visitIdentifier(IdentifierTree identifier, Void unused) {
+                Symbol symbol = ASTHelpers.getSymbol(identifier);
+                return symbol instanceof Symbol.VarSymbol var
+                    && (var.getKind() == ElementKind.LOCAL_VARIABLE
+                        || var.getKind() == ElementKind.PARAMETER)
+                    && var.type.isPrimitive()
+                    && var.type.getKind() != TypeKind.BOOLEAN;
+              }
+
+              @Override
+              public Boolean reduce(Boolean a, Boolean b) {
+                return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
+              }
+            },
+            null);
+    return Boolean.TRUE.equals(found);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Launchers and thread bodies
+  // ---------------------------------------------------------------------------------------------
 
   private static boolean isMain(MethodTree method) {
     Symbol.MethodSymbol symbol = ASTHelpers.getSymbol(method);
@@ -421,19 +996,27 @@ public final class UnboundedWait extends BugChecker implements MethodInvocationT
         && method.getParameters().size() == 1;
   }
 
-  private static boolean isRun(MethodTree method) {
-    return method.getName().contentEquals("run") && method.getParameters().isEmpty();
+  /**
+   * Whether {@code method} is the {@code run()} of a {@code Thread} subclass: the body of a
+   * thread that its owner stops by interrupt. A {@code Runnable}'s {@code run()} is not: it may
+   * run on a pool thread that nobody interrupts.
+   */
+  private static boolean isThreadRun(MethodTree method, VisitorState state) {
+    if (!method.getName().contentEquals("run") || !method.getParameters().isEmpty()) {
+      return false;
+    }
+    Type thread = THREAD.get(state);
+    Symbol owner = ASTHelpers.getSymbol(method).owner;
+    return thread != null && ASTHelpers.isSubtype(owner.type, thread, state);
   }
 
   /**
-   * Whether {@code method} is {@code root}, or is called in this compilation unit, and only from
-   * methods that are themselves reached only from a root: the body of {@code main} (a launcher
-   * waiting for its server's lifetime) or of a thread's {@code run()} (a worker's idle wait, which
-   * its owner ends by interrupt or by a stop flag and a notification).
+   * Whether {@code method} is a root, or is called in this compilation unit, and only from
+   * methods that are themselves reached only from a root.
    */
   private static boolean reachedOnlyFrom(
       MethodTree method,
-      java.util.function.Predicate<MethodTree> root,
+      Predicate<MethodTree> root,
       VisitorState state,
       Set<Symbol.MethodSymbol> visiting) {
     if (root.test(method)) {
@@ -472,53 +1055,6 @@ public final class UnboundedWait extends BugChecker implements MethodInvocationT
       }
     }
     return true;
-  }
-
-  /**
-   * Whether the method is a wrapper of the same untimed wait (named for it, like {@code
-   * getUninterruptibly(Future)} or {@code awaitQuietly(CountDownLatch)}) applied to its own
-   * parameter: its callers choose to wait, and are the ones to report.
-   */
-  private static boolean wrapsWait(
-      MethodTree method, Wait wait, @Nullable ExpressionTree receiver) {
-    String name = method.getName().toString();
-    boolean named = false;
-    if (WAIT_NAMES.contains(name) && method.getParameters().size() <= 1) {
-      return true; // this class's own untimed wait, such as a join() that joins its thread
-    }
-    for (String waitName : wait.names()) {
-      named |= name.startsWith(waitName);
-    }
-    if (!named || receiver == null) {
-      return false;
-    }
-    ExpressionTree root = Sources.strip(receiver);
-    while (root instanceof MemberSelectTree select) {
-      root = Sources.strip(select.getExpression());
-    }
-    Symbol symbol = ASTHelpers.getSymbol(root);
-    return symbol != null && symbol.getKind() == ElementKind.PARAMETER;
-  }
-
-  /**
-   * Whether {@code path} is inside a loop in its method: a {@code take()} there is the idle wait of
-   * a consumer thread, which its owner stops by interrupt or a poison element.
-   */
-  private static boolean inLoop(TreePath path) {
-    for (Tree tree : path) {
-      if (tree instanceof LambdaExpressionTree
-          || tree instanceof ClassTree
-          || tree instanceof MethodTree) {
-        return false;
-      }
-      if (tree instanceof com.sun.source.tree.WhileLoopTree
-          || tree instanceof com.sun.source.tree.DoWhileLoopTree
-          || tree instanceof com.sun.source.tree.ForLoopTree
-          || tree instanceof com.sun.source.tree.EnhancedForLoopTree) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**

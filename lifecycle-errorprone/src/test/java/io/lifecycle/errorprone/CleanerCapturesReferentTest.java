@@ -228,6 +228,72 @@ final class CleanerCapturesReferentTest {
         .doTest();
   }
 
+  /** A local class whose body reads the referent holds it, as a captured local variable. */
+  @Test
+  void localClass_capturesReferent() {
+    helper
+        .addSourceLines(
+            "Watcher.java",
+            "import java.lang.ref.Cleaner;",
+            "class Watcher {",
+            "  static void watch(Cleaner c, Object obj) {",
+            "    class A implements Runnable {",
+            "      @Override public void run() { use(obj); }",
+            "    }",
+            "    // BUG: Diagnostic contains: the local class A, which reads obj",
+            "    c.register(obj, new A());",
+            "    // BUG: Diagnostic contains: makes a local class A that reads obj",
+            "    c.register(obj, A::new);",
+            "  }",
+            "  static void safe(Cleaner c, Object obj, long handle) {",
+            "    class Release implements Runnable {",
+            "      @Override public void run() { free(handle); }",
+            "    }",
+            "    c.register(obj, new Release());",
+            "  }",
+            "  static void use(Object o) {}",
+            "  static void free(long handle) {}",
+            "}")
+        .doTest();
+  }
+
+  /** An effectively final local alias of the referent (or of this) is the referent. */
+  @Test
+  void localAlias_capturesReferent() {
+    helper
+        .addSourceLines(
+            "Watcher.java",
+            "import java.lang.ref.Cleaner;",
+            "class Watcher {",
+            "  private static final Cleaner CLEANER = Cleaner.create();",
+            "  Watcher() {",
+            "    Watcher self = this;",
+            "    // BUG: Diagnostic contains: the lambda reads self (an alias of this)",
+            "    CLEANER.register(this, () -> use(self));",
+            "  }",
+            "  static void watch(Cleaner c, Object obj) {",
+            "    Object o = obj;",
+            "    Object again = o;",
+            "    // BUG: Diagnostic contains: the lambda reads o (an alias of obj)",
+            "    c.register(obj, () -> use(o));",
+            "    // BUG: Diagnostic contains: the lambda reads again (an alias of obj)",
+            "    c.register(obj, () -> use(again));",
+            "    // BUG: Diagnostic contains: bound to o (an alias of obj)",
+            "    c.register(obj, o::notify);",
+            "    // BUG: Diagnostic contains: the anonymous class reads o (an alias of obj)",
+            "    c.register(obj, new Runnable() { public void run() { use(o); } });",
+            "  }",
+            "  static void reassigned(Cleaner c, Object obj, Object other) {",
+            "    Object o = obj;",
+            "    o = other;",
+            "    Object captured = o;",
+            "    c.register(obj, () -> use(captured));",
+            "  }",
+            "  static void use(Object o) {}",
+            "}")
+        .doTest();
+  }
+
   /** The message names the cause and the fix. */
   @Test
   void message_namesCauseAndFix() {

@@ -1,6 +1,11 @@
 package io.lifecycle.errorprone;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.google.errorprone.CompilationTestHelper;
+import com.google.errorprone.ErrorProneFlags;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Tests for {@link ListenerNeverRemoved}. */
@@ -117,10 +122,10 @@ final class ListenerNeverRemovedTest {
             "import io.lifecycle.core.Scope;",
             "class Session {",
             "  Session(Scope scope, Signal signal, Listeners<Signal.Listener> registry) {",
-            "    signal.addOtherListener(scope.own(() -> {}, l -> {}));",
+            "    signal.addStateListener(scope.own(() -> {}, l -> {}));",
             "    Signal.Listener listener = () -> {};",
             "    registry.add(scope, listener);",
-            "    signal.addOtherListener(listener);",
+            "    signal.addStateListener(listener);",
             "  }",
             "}")
         .doTest();
@@ -182,7 +187,7 @@ final class ListenerNeverRemovedTest {
             "    manager.signal().addStateListener(() -> {});",
             "  }",
             "  private final Manager manager = new Manager();",
-            "  Signal signal() { return button; }",
+            "  private Signal signal() { return button; }",
             "  static final class Manager { Signal signal() { return new SimpleSignal(); } }",
             "  void external(Signal other) {",
             "    // BUG: Diagnostic contains: ListenerNeverRemoved",
@@ -210,7 +215,7 @@ final class ListenerNeverRemovedTest {
             "    Signal made = make(1);",
             "    made.addStateListener(() -> {});",
             "  }",
-            "  protected Signal make(int n) {",
+            "  private Signal make(int n) {",
             "    Signal s = null;",
             "    s = new SimpleSignal();",
             "    return s;",
@@ -220,7 +225,7 @@ final class ListenerNeverRemovedTest {
             "    Holder holder = new Holder();",
             "    holder.signal.addStateListener(() -> {});",
             "  }",
-            "  protected void configure(Signal fresh) { fresh.addStateListener(() -> {}); }",
+            "  private void configure(Signal fresh) { fresh.addStateListener(() -> {}); }",
             "  public void exposed(Signal any) {",
             "    // BUG: Diagnostic contains: ListenerNeverRemoved",
             "    any.addStateListener(() -> {});",
@@ -233,6 +238,173 @@ final class ListenerNeverRemovedTest {
             "  }",
             "}")
         .doTest();
+  }
+
+  /**
+   * A getter or field of an object this code made is owned only if that object made the source:
+   * a Call built around a shared room hands the shared room back (the agent scenario).
+   */
+  @Test
+  void sharedSourceThroughOwnedObject_reported() {
+    helper
+        .addSourceLines(
+            "Job.java",
+            "final class Call {",
+            "  final Signal room;",
+            "  final Signal own = new SimpleSignal();",
+            "  Call(Signal room) { this.room = room; }",
+            "  Signal room() { return room; }",
+            "  Signal own() { return own; }",
+            "  Signal fresh() { return new SimpleSignal(); }",
+            "}",
+            "class Job {",
+            "  void run(Signal sharedRoom) {",
+            "    // BUG: Diagnostic contains: ListenerNeverRemoved",
+            "    new Call(sharedRoom).room().addStateListener(() -> {});",
+            "    // BUG: Diagnostic contains: ListenerNeverRemoved",
+            "    new Call(sharedRoom).room.addStateListener(() -> {});",
+            "    Call call = new Call(sharedRoom);",
+            "    // BUG: Diagnostic contains: ListenerNeverRemoved",
+            "    call.room().addStateListener(() -> {});",
+            "    call.own().addStateListener(() -> {});",
+            "    call.own.addStateListener(() -> {});",
+            "    call.fresh().addStateListener(() -> {});",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * When the owned object's class cannot be seen, its component is owned only if nothing the
+   * object was given could be that component.
+   */
+  @Test
+  void componentOfUnseenClass_ownedUnlessGivenOne() {
+    helper
+        .addSourceLines(
+            "Watcher.java",
+            "final class Watcher {",
+            "  private final Signal signal = new SimpleSignal();",
+            "  Watcher(String path) {}",
+            "  Signal listenable() { return signal; }",
+            "}")
+        .addSourceLines(
+            "Wrapper.java",
+            "final class Wrapper {",
+            "  private final Signal signal;",
+            "  Wrapper(Signal signal) { this.signal = signal; }",
+            "  Signal listenable() { return signal; }",
+            "}")
+        .addSourceLines(
+            "Cache.java",
+            "class Cache {",
+            "  private final Watcher watcher = new Watcher(\"/a\");",
+            "  void start(Signal shared) {",
+            "    watcher.listenable().addStateListener(() -> {});",
+            "    // BUG: Diagnostic contains: ListenerNeverRemoved",
+            "    new Wrapper(shared).listenable().addStateListener(() -> {});",
+            "    Wrapper later = new Wrapper(null);",
+            "    later.toString();",
+            "    // BUG: Diagnostic contains: ListenerNeverRemoved",
+            "    new Wrapper(new SimpleSignal()).listenable().addStateListener(() -> {});",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * A factory method that a subclass can override may return a shared source: it is unknown, as
+   * in UnboundedCache, and the listener added to its result is reported.
+   */
+  @Test
+  void overridableFactory_reported() {
+    helper
+        .addSourceLines(
+            "Client.java",
+            "class Client {",
+            "  protected Signal make() { return new SimpleSignal(); }",
+            "  private Signal makePrivate() { return new SimpleSignal(); }",
+            "  final Signal makeFinal() { return new SimpleSignal(); }",
+            "  void connect() {",
+            "    // BUG: Diagnostic contains: ListenerNeverRemoved",
+            "    make().addStateListener(() -> {});",
+            "    makePrivate().addStateListener(() -> {});",
+            "    makeFinal().addStateListener(() -> {});",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** A listener owned through any of core's three own overloads, or Listeners.add, is owned. */
+  @Test
+  void ownedThroughEveryOwnOverload_notReported() {
+    helper
+        .addSourceLines(
+            "Session.java",
+            "import io.lifecycle.core.Listeners;",
+            "import io.lifecycle.core.Scope;",
+            "class Session {",
+            "  interface Closing extends Signal.Listener, AutoCloseable {",
+            "    @Override void close();",
+            "  }",
+            "  Session(Scope scope, Signal signal, Listeners<Signal.Listener> registry, Closing c) {",
+            "    signal.addStateListener(scope.own(c));",
+            "    Signal.Listener plain = () -> {};",
+            "    scope.own(plain);",
+            "    signal.addStateListener(plain);",
+            "    Signal.Listener released = () -> {};",
+            "    signal.addStateListener(released);",
+            "    scope.own(released, l -> {});",
+            "    Signal.Listener registered = () -> {};",
+            "    registry.add(scope, registered);",
+            "    signal.addStateListener(registered);",
+            "    Signal.Listener unowned = () -> {};",
+            "    // BUG: Diagnostic contains: ListenerNeverRemoved",
+            "    signal.addStateListener(unowned);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** -XepOpt:ListenerNeverRemoved:Pairs checks add/remove pairs with other names. */
+  @Test
+  void pairsFlag_addsPairs() {
+    CompilationTestHelper.newInstance(ListenerNeverRemoved.class, getClass())
+        .setArgs("-XepOpt:ListenerNeverRemoved:Pairs=subscribe:unsubscribe,on:off")
+        .addSourceLines(
+            "Bus.java",
+            "interface Bus {",
+            "  void subscribe(Runnable handler);",
+            "  void unsubscribe(Runnable handler);",
+            "  void on(Runnable handler);",
+            "  void off(Runnable handler);",
+            "  void watch(Runnable handler);",
+            "}")
+        .addSourceLines(
+            "Session.java",
+            "class Session {",
+            "  private final Runnable handler = () -> {};",
+            "  Session(Bus bus) {",
+            "    // BUG: Diagnostic contains: no unsubscribe on a Bus",
+            "    bus.subscribe(handler);",
+            "    bus.on(handler);",
+            "    bus.watch(handler);",
+            "  }",
+            "  void close(Bus bus) { bus.off(handler); }",
+            "}")
+        .doTest();
+  }
+
+  /** A malformed Pairs entry fails with a message naming it. */
+  @Test
+  void pairsFlag_malformed_rejected() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new ListenerNeverRemoved(
+                    ErrorProneFlags.fromMap(Map.of("ListenerNeverRemoved:Pairs", "subscribe"))));
+    assertTrue(e.getMessage().contains("subscribe"), e.getMessage());
   }
 
   /** A kept registration handle is the removal; a discarded one is not. */

@@ -3,9 +3,14 @@ package io.lifecycle.errorprone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.bugpatterns.BugChecker;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
@@ -45,6 +50,25 @@ final class RegistrationTest {
       assertFalse(pattern.summary().isEmpty(), checker.canonicalName());
       assertEquals(checker.getClass().getSimpleName(), checker.canonicalName());
       assertEquals(true, checker.supportsSuppressWarnings(), checker.canonicalName());
+    }
+  }
+
+  /** Each check links to its own section of the module README, and that section exists. */
+  @Test
+  void bugPattern_linksToItsReadmeSection() throws IOException {
+    String readme = Files.readString(Path.of("README.md"));
+    for (String check : CHECKS) {
+      BugChecker checker =
+          ServiceLoader.load(BugChecker.class).stream()
+              .map(ServiceLoader.Provider::get)
+              .filter(c -> c.canonicalName().equals(check))
+              .findFirst()
+              .orElseThrow();
+      BugPattern pattern = checker.getClass().getAnnotation(BugPattern.class);
+      assertEquals(BugPattern.LinkType.CUSTOM, pattern.linkType(), check);
+      assertEquals(
+          "lifecycle-errorprone/README.md#" + check.toLowerCase(Locale.ROOT), pattern.link(), check);
+      assertTrue(readme.contains("\n### " + check + "\n"), "README has no section " + check);
     }
   }
 }

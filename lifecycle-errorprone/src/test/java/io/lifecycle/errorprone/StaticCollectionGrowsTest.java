@@ -148,32 +148,140 @@ final class StaticCollectionGrowsTest {
         .doTest();
   }
 
-  /** A memo keyed by a value type is bounded by its key vocabulary; a registration is not. */
+  /**
+   * A key computed at run time is unbounded whatever its type: the session map and the pending
+   * map are the classic leaks, and an int or a Class key is no bound either. Only keys that the
+   * source text bounds (constants, class literals, enum constants) are not growth.
+   */
   @Test
-  void vocabularyMemo_notReported() {
+  void runtimeKeys_reported() {
     helper
         .addSourceLines(
-            "Lookup.java",
+            "Sessions.java",
             "import java.util.*;",
             "import java.util.concurrent.*;",
-            "class Lookup {",
+            "class Sessions {",
+            "  enum Kind { A, B }",
+            "  // BUG: Diagnostic contains: StaticCollectionGrows",
+            "  private static final Map<String, Object> SESSIONS = new ConcurrentHashMap<>();",
+            "  // BUG: Diagnostic contains: StaticCollectionGrows",
+            "  private static final Map<Long, Runnable> PENDING = new ConcurrentHashMap<>();",
+            "  // BUG: Diagnostic contains: StaticCollectionGrows",
             "  private static final Map<Integer, String> PERMS = new ConcurrentHashMap<>();",
             "  // BUG: Diagnostic contains: StaticCollectionGrows",
-            "  private static final Map<String, Object> FACTORIES = new ConcurrentHashMap<>();",
             "  private static final Map<Class<?>, String> NAMES = new ConcurrentHashMap<>();",
+            "  // BUG: Diagnostic contains: StaticCollectionGrows",
+            "  private static final List<String> LOG = new ArrayList<>();",
+            "  private static final Map<Object, Object> BY_CONSTANT = new HashMap<>();",
+            "  private static final Set<Object> FLAGS = new HashSet<>();",
+            "  static Object session(String sessionId) {",
+            "    return SESSIONS.computeIfAbsent(sessionId, id -> new Object());",
+            "  }",
+            "  static void pending(long id, Runnable r) { PENDING.put(id, r); }",
             "  static String perm(int bits) { return PERMS.computeIfAbsent(bits, Integer::toBinaryString); }",
             "  static String name(Class<?> type) { return NAMES.computeIfAbsent(type, Class::getName); }",
-            "  static Object factory(String scheme) {",
-            "    Object f = FACTORIES.get(scheme);",
-            "    if (f == null) {",
-            "      f = new Object();",
-            "      FACTORIES.put(scheme, f);",
-            "    }",
-            "    return f;",
+            "  static void constants(Object value) {",
+            "    BY_CONSTANT.put(\"scheme\", value);",
+            "    BY_CONSTANT.put(Sessions.class, value);",
+            "    BY_CONSTANT.put(Kind.A, value);",
+            "    BY_CONSTANT.putIfAbsent(42, value);",
+            "    FLAGS.add(\"seen\");",
+            "    LOG.add(\"again\");",
             "  }",
-            "  public static void register(String scheme, Object factory) {",
-            "    FACTORIES.put(scheme, factory);",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * Non-private fields are checked too: a public list added to and never drained in its class
+   * grows. One that escapes (returned, passed on) may be drained elsewhere and is not reported.
+   */
+  @Test
+  void nonPrivateField_reported() {
+    helper
+        .addSourceLines(
+            "Registry.java",
+            "import java.util.*;",
+            "public class Registry {",
+            "  // BUG: Diagnostic contains: if another class drains this non-private field",
+            "  public static final List<Object> LISTENERS = new ArrayList<>();",
+            "  // BUG: Diagnostic contains: StaticCollectionGrows",
+            "  static final Map<String, Object> BY_NAME = new HashMap<>();",
+            "  protected static final Set<Object> HANDED_OUT = new HashSet<>();",
+            "  public static void register(Object listener) {",
+            "    LISTENERS.add(listener);",
+            "    BY_NAME.put(listener.toString(), listener);",
+            "    HANDED_OUT.add(listener);",
             "  }",
+            "  static Set<Object> handedOut() { return HANDED_OUT; }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * A compute whose function returns null only where the old value is null adds an entry or
+   * updates it, and never removes one: it is growth, not a drain. A null returned for a present
+   * value does remove.
+   */
+  @Test
+  void computeReturningNullOnlyWhenAbsent_isNotADrain() {
+    helper
+        .addSourceLines(
+            "Counts.java",
+            "import java.util.*;",
+            "class Counts {",
+            "  // BUG: Diagnostic contains: StaticCollectionGrows",
+            "  private static final Map<String, Integer> TERNARY = new HashMap<>();",
+            "  // BUG: Diagnostic contains: StaticCollectionGrows",
+            "  private static final Map<String, Integer> EARLY_EXIT = new HashMap<>();",
+            "  // BUG: Diagnostic contains: StaticCollectionGrows",
+            "  private static final Map<String, Integer> IF_ELSE = new HashMap<>();",
+            "  // BUG: Diagnostic contains: StaticCollectionGrows",
+            "  private static final Map<String, Integer> PRESENT_ONLY = new HashMap<>();",
+            "  private static final Map<String, Integer> RELEASED = new HashMap<>();",
+            "  private static final Map<String, Integer> MERGED = new HashMap<>();",
+            "  static void count(String k) {",
+            "    TERNARY.compute(k, (key, v) -> v == null ? 1 : v + 1);",
+            "    EARLY_EXIT.compute(k, (key, v) -> {",
+            "      if (v != null) {",
+            "        return v + 1;",
+            "      }",
+            "      return null;",
+            "    });",
+            "    IF_ELSE.put(k, 0);",
+            "    IF_ELSE.compute(k, (key, v) -> { if (v == null) { return null; } else { return v + 1; } });",
+            "    PRESENT_ONLY.put(k, 1);",
+            "    PRESENT_ONLY.computeIfPresent(k, (key, v) -> v + 1);",
+            "    RELEASED.compute(k, (key, v) -> v != null && v > 1 ? v - 1 : null);",
+            "    MERGED.merge(k, 1, (a, b) -> a + b == 0 ? null : a + b);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * A method counts as static initialisation only if every call to it is: a registration method
+   * that static initialisation and a request path both call grows at run time.
+   */
+  @Test
+  void methodAlsoCalledAtRunTime_reported() {
+    helper
+        .addSourceLines(
+            "Handlers.java",
+            "import java.util.*;",
+            "class Handlers {",
+            "  // BUG: Diagnostic contains: StaticCollectionGrows",
+            "  private static final Map<String, Runnable> HANDLERS = new HashMap<>();",
+            "  static {",
+            "    register(\"noop\", () -> {});",
+            "  }",
+            "  private static void register(String name, Runnable handler) {",
+            "    HANDLERS.put(name, handler);",
+            "  }",
+            "  static void onRequest(String session) {",
+            "    register(session, () -> {});",
+            "  }",
+            "  static Runnable find(String name) { return HANDLERS.get(name); }",
             "}")
         .doTest();
   }
@@ -200,10 +308,18 @@ final class StaticCollectionGrowsTest {
         .doTest();
   }
 
-  /** Immutable, bounded, weak, enum-keyed, non-private and non-static fields are not reported. */
+  /** Immutable, bounded, weak, enum-keyed and non-static fields are not reported. */
   @Test
   void boundedOrImmutable_notReported() {
     helper
+        .addSourceLines(
+            "Lru.java",
+            "import java.util.*;",
+            "class Lru<K, V> extends LinkedHashMap<K, V> {",
+            "  @Override protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {",
+            "    return size() > 100;",
+            "  }",
+            "}")
         .addSourceLines(
             "Fields.java",
             "import com.google.common.collect.*;",
@@ -226,14 +342,14 @@ final class StaticCollectionGrowsTest {
             "      return size() > 100;",
             "    }",
             "  };",
+            "  protected static final Map<Object, Object> LRU_CLASS = new Lru<>();",
             "  private static final Map<Object, Object> CACHE =",
             "      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().build().asMap();",
-            "  static final List<Object> PACKAGE_PRIVATE = new ArrayList<>();",
             "  private final List<Object> instance = new ArrayList<>();",
             "  void add(Object o) {",
             "    WEAK.put(o, o); WEAK_SYNC.put(o, o); BY_COLOR.put(Color.RED, o); COLORS.add(Color.RED);",
             "    CAPPED.offer(o); CAPACITY.offer(o); EVICTING.add(o); LRU.put(o, o); CACHE.put(o, o);",
-            "    PACKAGE_PRIVATE.add(o); instance.add(o);",
+            "    instance.add(o); LRU_CLASS.put(o, o);",
             "  }",
             "}")
         .doTest();

@@ -187,10 +187,33 @@ final class UnboundedCacheTest {
         .doTest();
   }
 
-  /** Weakly held class keys are bounded by the classes alive; other weak keys are not. */
+  /**
+   * A weakKeys-only cache counts as unbounded by count, whatever its keys: Class-keyed ones too,
+   * by default.
+   */
   @Test
-  void weakClassKeys_notReported() {
+  void weakClassKeys_reportedByDefault() {
     helper
+        .addSourceLines(
+            "Test.java",
+            "import com.google.common.cache.*;",
+            "import java.util.List;",
+            "class Test {",
+            "  LoadingCache<Class<?>, List<String>> methods =",
+            "      // BUG: Diagnostic contains: UnboundedCache",
+            "      CacheBuilder.newBuilder().weakKeys().build(CacheLoader.from(c -> List.of()));",
+            "  com.github.benmanes.caffeine.cache.Cache<ClassLoader, String> loaders =",
+            "      // BUG: Diagnostic contains: UnboundedCache",
+            "      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().build();",
+            "}")
+        .doTest();
+  }
+
+  /** -XepOpt:UnboundedCache:AllowWeakClassKeys=true exempts exactly weak Class/ClassLoader keys. */
+  @Test
+  void weakClassKeys_exemptWithFlag() {
+    CompilationTestHelper.newInstance(UnboundedCache.class, getClass())
+        .setArgs("-XepOpt:UnboundedCache:AllowWeakClassKeys=true")
         .addSourceLines(
             "Test.java",
             "import com.google.common.cache.*;",

@@ -1,6 +1,11 @@
 package io.lifecycle.errorprone;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.google.errorprone.CompilationTestHelper;
+import com.google.errorprone.ErrorProneFlags;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Tests for {@link UnboundedWait}. */
@@ -34,7 +39,7 @@ final class UnboundedWaitTest {
             "    barrier.await();",
             "    // BUG: Diagnostic contains: Condition.await()",
             "    condition.await();",
-            "    // BUG: Diagnostic contains: Condition.await()",
+            "    // BUG: Diagnostic contains: Condition.awaitUninterruptibly()",
             "    condition.awaitUninterruptibly();",
             "    // BUG: Diagnostic contains: join(millis) or join(Duration)",
             "    thread.join();",
@@ -155,6 +160,36 @@ final class UnboundedWaitTest {
             "      return f.get();",
             "    }",
             "    return null;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** An always-complete future (isDone() returns true) never blocks in its own get(). */
+  @Test
+  void immediateFuture_notReported() {
+    helper
+        .addSourceLines(
+            "Immediate.java",
+            "import java.util.concurrent.*;",
+            "abstract class Immediate<V> implements Future<V> {",
+            "  @Override public boolean isDone() { return true; }",
+            "  @Override public V get(long timeout, TimeUnit unit) throws ExecutionException {",
+            "    try {",
+            "      return get();",
+            "    } catch (InterruptedException e) {",
+            "      throw new AssertionError(e);",
+            "    }",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Lazy.java",
+            "import java.util.concurrent.*;",
+            "abstract class Lazy<V> implements Future<V> {",
+            "  @Override public V get(long timeout, TimeUnit unit)",
+            "      throws ExecutionException, InterruptedException {",
+            "    // BUG: Diagnostic contains: Future.get()",
+            "    return get();",
             "  }",
             "}")
         .doTest();
@@ -288,9 +323,8 @@ final class UnboundedWaitTest {
   }
 
   /**
-   * Not reported: a method that takes a timeout (its untimed path is its caller's choice), a
-   * wrapper named for the wait applied to its parameter, the idle take() of a consumer loop, and
-   * get() on a future taken from a completion queue.
+   * Not reported: the untimed branch that a timeout parameter chooses, the idle take() of a
+   * consumer loop, and get() on a future taken from a completion queue.
    */
   @Test
   void callerChosenOrIdleWaits_notReported() {
@@ -303,9 +337,6 @@ final class UnboundedWaitTest {
             "  private final BlockingQueue<Runnable> work = new ArrayBlockingQueue<>(10);",
             "  String borrow(Duration maxWait, BlockingDeque<String> idle) throws Exception {",
             "    return maxWait.isNegative() ? idle.takeFirst() : idle.pollFirst(1, TimeUnit.SECONDS);",
-            "  }",
-            "  void awaitQuietly(CountDownLatch latch) {",
-            "    try { latch.await(); } catch (InterruptedException e) { }",
             "  }",
             "  void consume() throws InterruptedException {",
             "    while (!Thread.currentThread().isInterrupted()) {",
@@ -329,60 +360,244 @@ final class UnboundedWaitTest {
   }
 
   /**
-   * Not reported: a launcher's wait for its server's lifetime (reached only from main), a
-   * worker's idle wait in its run() loop, and a class's own untimed join().
+   * A method is not a wait because of its name: only an override of a JDK wait (or of Lock.lock)
+   * is the implementation of one. A class's own join(), await() or get(key) that waits forever is
+   * reported, and so is a wrapper named for the wait with no timed sibling.
    */
   @Test
-  void lifetimeAndIdleWaits_notReported() {
+  void methodNamedLikeWait_reported() {
     helper
         .addSourceLines(
-            "Server.java",
+            "Holder.java",
             "import java.util.concurrent.*;",
-            "class Server implements Runnable {",
-            "  private final CountDownLatch shutdown = new CountDownLatch(1);",
-            "  private final Object lock = new Object();",
-            "  private boolean pending;",
-            "  private volatile boolean stopped;",
-            "  private final Thread thread = new Thread(this);",
-            "  public static void main(String[] args) throws InterruptedException {",
-            "    new Server().serve();",
-            "  }",
-            "  void serve() throws InterruptedException {",
-            "    thread.start();",
-            "    shutdown.await();",
-            "  }",
-            "  @Override public void run() {",
-            "    while (!stopped) {",
-            "      step();",
-            "    }",
-            "  }",
-            "  private void step() {",
-            "    synchronized (lock) {",
-            "      while (!pending && !stopped) {",
-            "        try { lock.wait(); } catch (InterruptedException e) { return; }",
-            "      }",
-            "    }",
+            "class Holder {",
+            "  private final Future<String> f;",
+            "  private final Thread thread;",
+            "  private final CountDownLatch latch = new CountDownLatch(1);",
+            "  Holder(Future<String> f, Thread thread) { this.f = f; this.thread = thread; }",
+            "  String get(String key) throws Exception {",
+            "    // BUG: Diagnostic contains: Future.get()",
+            "    return f.get();",
             "  }",
             "  public void join() throws InterruptedException {",
-            "    thread.join();",
-            "  }",
-            "  void awaitPending() throws InterruptedException {",
-            "    synchronized (lock) {",
-            "      while (!pending) {",
-            "        // BUG: Diagnostic contains: UnboundedWait",
-            "        lock.wait();",
-            "      }",
-            "    }",
-            "  }",
-            "  void stop() throws InterruptedException {",
-            "    stopped = true;",
-            "    // BUG: Diagnostic contains: UnboundedWait",
+            "    // BUG: Diagnostic contains: Thread.join()",
             "    thread.join();",
             "  }",
             "  public void await() throws InterruptedException {",
-            "    synchronized (lock) {",
-            "      while (!stopped) {",
-            "        lock.wait();",
+            "    // BUG: Diagnostic contains: CountDownLatch.await()",
+            "    latch.await();",
+            "  }",
+            "  static void awaitQuietly(CountDownLatch latch) {",
+            "    // BUG: Diagnostic contains: CountDownLatch.await()",
+            "    try { latch.await(); } catch (InterruptedException e) { }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * Not reported: the body of a Lock implementation's lock(), and an API's untimed variant offered
+   * beside a timed overload of the same name (Guava's Uninterruptibles, a latch's await()).
+   */
+  @Test
+  void blockingImplementationOrTimedSibling_notReported() {
+    helper
+        .addSourceLines(
+            "Gate.java",
+            "import java.util.concurrent.locks.*;",
+            "abstract class Gate implements Lock {",
+            "  private final Lock inner = new ReentrantLock();",
+            "  private final Condition open = inner.newCondition();",
+            "  @Override public void lock() {",
+            "    open.awaitUninterruptibly();",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Quietly.java",
+            "import java.util.concurrent.*;",
+            "final class Quietly {",
+            "  static <V> V getUninterruptibly(Future<V> future) throws ExecutionException {",
+            "    while (true) {",
+            "      try {",
+            "        return future.get();",
+            "      } catch (InterruptedException e) {",
+            "        Thread.currentThread().interrupt();",
+            "      }",
+            "    }",
+            "  }",
+            "  static <V> V getUninterruptibly(Future<V> future, long timeout, TimeUnit unit)",
+            "      throws Exception {",
+            "    return future.get(timeout, unit);",
+            "  }",
+            "  static void joinQuietly(Thread thread) throws InterruptedException {",
+            "    // BUG: Diagnostic contains: Thread.join()",
+            "    thread.join();",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Guarded.java",
+            "import java.util.concurrent.TimeUnit;",
+            "import java.util.concurrent.locks.*;",
+            "final class Guarded {",
+            "  private final Lock lock = new ReentrantLock();",
+            "  private final Condition ready = lock.newCondition();",
+            "  public void enterWhen(boolean unused) throws InterruptedException {",
+            "    block();",
+            "  }",
+            "  public boolean enterWhen(boolean unused, long time, TimeUnit unit)",
+            "      throws InterruptedException {",
+            "    return ready.await(time, unit);",
+            "  }",
+            "  private void block() throws InterruptedException {",
+            "    ready.await();",
+            "  }",
+            "  void elsewhere() throws InterruptedException {",
+            "    // BUG: Diagnostic contains: Condition.await()",
+            "    ready.await();",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Latch.java",
+            "import java.util.concurrent.TimeUnit;",
+            "final class Latch {",
+            "  private boolean open;",
+            "  public synchronized void await() throws InterruptedException {",
+            "    while (!open) {",
+            "      wait();",
+            "    }",
+            "  }",
+            "  public synchronized boolean await(long timeout, TimeUnit unit)",
+            "      throws InterruptedException {",
+            "    long deadline = System.nanoTime() + unit.toNanos(timeout);",
+            "    while (!open) {",
+            "      long left = deadline - System.nanoTime();",
+            "      if (left <= 0) {",
+            "        return false;",
+            "      }",
+            "      TimeUnit.NANOSECONDS.timedWait(this, left);",
+            "    }",
+            "    return true;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * A timeout parameter exempts only the branch it chooses (directly, through a local computed
+   * from it, a null box, or a has-timeout flag beside it); a timeout that is never read, or a
+   * boolean named like a wait, bounds nothing.
+   */
+  @Test
+  void timeoutParameter_mustChooseTheUntimedBranch() {
+    helper
+        .addSourceLines(
+            "Worker.java",
+            "import java.time.Duration;",
+            "import java.util.concurrent.*;",
+            "class Worker {",
+            "  private final Thread t = new Thread(() -> {});",
+            "  void stop(Duration timeout) throws InterruptedException {",
+            "    // BUG: Diagnostic contains: Thread.join()",
+            "    t.join();",
+            "  }",
+            "  void close(boolean awaitTermination) throws InterruptedException {",
+            "    if (awaitTermination) {",
+            "      // BUG: Diagnostic contains: Thread.join()",
+            "      t.join();",
+            "    }",
+            "  }",
+            "  void stop(long timeout, TimeUnit unit) throws InterruptedException {",
+            "    if (timeout <= 0) {",
+            "      t.join();",
+            "    } else {",
+            "      t.join(unit.toMillis(timeout));",
+            "    }",
+            "  }",
+            "  void stopWithin(long timeoutMs) throws InterruptedException {",
+            "    if (timeoutMs > 0) {",
+            "      t.join(timeoutMs);",
+            "      return;",
+            "    }",
+            "    t.join();",
+            "  }",
+            "  String await(Future<String> f, Duration timeout) throws Exception {",
+            "    long nanos = timeout.toNanos();",
+            "    return nanos < 0 ? f.get() : f.get(nanos, TimeUnit.NANOSECONDS);",
+            "  }",
+            "  synchronized void enter(boolean hasMaxWait, long maxWaitMs) throws InterruptedException {",
+            "    if (hasMaxWait) {",
+            "      wait(maxWaitMs);",
+            "    } else {",
+            "      wait();",
+            "    }",
+            "  }",
+            "  synchronized void lockLoop(Long millisToWait) throws InterruptedException {",
+            "    if (millisToWait != null) {",
+            "      wait(millisToWait);",
+            "    } else {",
+            "      wait();",
+            "    }",
+            "  }",
+            "  String unrelated(Future<String> f, Duration timeout, boolean now) throws Exception {",
+            "    if (now) {",
+            "      // BUG: Diagnostic contains: Future.get()",
+            "      return f.get();",
+            "    }",
+            "    return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * Only the run() of a Thread subclass, or a loop that tests the interrupt flag, is stopped by
+   * interrupt; a Runnable's run() may be a pool task, and uninterruptible waits are never exempt.
+   */
+  @Test
+  void threadBodies_onlyInterruptibleWaitsExempt() {
+    helper
+        .addSourceLines(
+            "Workers.java",
+            "import java.util.concurrent.*;",
+            "import java.util.concurrent.locks.*;",
+            "class Workers {",
+            "  static final class Poller extends Thread {",
+            "    private final CountDownLatch go = new CountDownLatch(1);",
+            "    private final CompletableFuture<String> done = new CompletableFuture<>();",
+            "    private final Semaphore permits = new Semaphore(1);",
+            "    private final Condition ready = new ReentrantLock().newCondition();",
+            "    @Override public void run() {",
+            "      try {",
+            "        go.await();",
+            "        step();",
+            "      } catch (InterruptedException e) {",
+            "        return;",
+            "      }",
+            "      // BUG: Diagnostic contains: CompletableFuture.join()",
+            "      done.join();",
+            "      // BUG: Diagnostic contains: Semaphore.acquireUninterruptibly()",
+            "      permits.acquireUninterruptibly();",
+            "      // BUG: Diagnostic contains: Condition.awaitUninterruptibly()",
+            "      ready.awaitUninterruptibly();",
+            "    }",
+            "    private void step() throws InterruptedException {",
+            "      go.await();",
+            "    }",
+            "  }",
+            "  static final class Job implements Runnable {",
+            "    private final CountDownLatch go = new CountDownLatch(1);",
+            "    private final CompletableFuture<String> done = new CompletableFuture<>();",
+            "    @Override public void run() {",
+            "      try {",
+            "        // BUG: Diagnostic contains: CountDownLatch.await()",
+            "        go.await();",
+            "        while (!Thread.currentThread().isInterrupted()) {",
+            "          go.await();",
+            "          // BUG: Diagnostic contains: CompletableFuture.join()",
+            "          done.join();",
+            "        }",
+            "      } catch (InterruptedException e) {",
+            "        Thread.currentThread().interrupt();",
             "      }",
             "    }",
             "  }",
@@ -390,26 +605,206 @@ final class UnboundedWaitTest {
         .doTest();
   }
 
-  /** A latch that only tests set (a test hook) is not a production wait. */
+  /**
+   * Only a consumer loop's take() is an idle wait: a counted loop, a for-each, or a take whose
+   * element is discarded is reported.
+   */
+  @Test
+  void takeInLoop_onlyConsumerLoopsExempt() {
+    helper
+        .addSourceLines(
+            "Consumer.java",
+            "import java.util.*;",
+            "import java.util.concurrent.*;",
+            "class Consumer {",
+            "  private static final String POISON = \"\";",
+            "  private final BlockingQueue<String> q = new LinkedBlockingQueue<>();",
+            "  private volatile boolean running = true;",
+            "  List<String> firstN(int n) throws InterruptedException {",
+            "    List<String> out = new ArrayList<>();",
+            "    for (int i = 0; i < n; i++) {",
+            "      // BUG: Diagnostic contains: BlockingQueue.take()",
+            "      out.add(q.take());",
+            "    }",
+            "    while (out.size() < 2 * n) {",
+            "      // BUG: Diagnostic contains: BlockingQueue.take()",
+            "      out.add(q.take());",
+            "    }",
+            "    for (String unused : List.of(\"a\")) {",
+            "      // BUG: Diagnostic contains: BlockingQueue.take()",
+            "      out.add(q.take());",
+            "    }",
+            "    return out;",
+            "  }",
+            "  void consume() throws InterruptedException {",
+            "    while (running) {",
+            "      handle(q.take());",
+            "    }",
+            "    String item;",
+            "    while ((item = q.take()) != POISON) {",
+            "      handle(item);",
+            "    }",
+            "    for (;;) {",
+            "      handle(q.take());",
+            "    }",
+            "  }",
+            "  void drainSignals() throws InterruptedException {",
+            "    while (true) {",
+            "      // BUG: Diagnostic contains: BlockingQueue.take()",
+            "      q.take();",
+            "    }",
+            "  }",
+            "  void handle(String s) {}",
+            "}")
+        .doTest();
+  }
+
+  /** A test hook is a @VisibleForTesting field, or a debug/test-named field only set to null. */
   @Test
   void testHook_notReported() {
     helper
         .addSourceLines(
             "Test.java",
+            "import com.google.common.annotations.VisibleForTesting;",
             "import java.util.concurrent.*;",
             "class Test {",
             "  volatile CountDownLatch debugLatch = null;",
+            "  @VisibleForTesting volatile CountDownLatch pause;",
             "  private CountDownLatch set;",
+            "  private CountDownLatch ready;",
             "  Test(CountDownLatch latch) { set = latch; }",
             "  void step() throws InterruptedException {",
             "    if (debugLatch != null) {",
             "      debugLatch.await();",
             "    }",
+            "    if (pause != null) {",
+            "      pause.await();",
+            "    }",
             "    // BUG: Diagnostic contains: UnboundedWait",
             "    set.await();",
+            "    // BUG: Diagnostic contains: UnboundedWait",
+            "    ready.await();",
             "  }",
             "}")
         .doTest();
+  }
+
+  /** Launchers: a wait reached only from static main lasts for the program's lifetime. */
+  @Test
+  void reachedOnlyFromMain_notReported() {
+    helper
+        .addSourceLines(
+            "Server.java",
+            "import java.util.concurrent.*;",
+            "class Server {",
+            "  private final CountDownLatch shutdown = new CountDownLatch(1);",
+            "  public static void main(String[] args) throws InterruptedException {",
+            "    new Server().serve();",
+            "  }",
+            "  private void serve() throws InterruptedException {",
+            "    shutdown.await();",
+            "  }",
+            "  void stop(Thread thread) throws InterruptedException {",
+            "    // BUG: Diagnostic contains: UnboundedWait",
+            "    thread.join();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** The waits added beside the list, each with an obvious bounded form. */
+  @Test
+  void moreWaits_reported() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.util.List;",
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  void blocks(Process process, ExecutorService executor, List<Callable<String>> tasks,",
+            "      Exchanger<String> exchanger, Phaser phaser) throws Exception {",
+            "    // BUG: Diagnostic contains: use waitFor(timeout, unit)",
+            "    process.waitFor();",
+            "    // BUG: Diagnostic contains: ExecutorService.invokeAll(tasks)/invokeAny(tasks)",
+            "    executor.invokeAll(tasks);",
+            "    // BUG: Diagnostic contains: invokeAny(tasks, timeout, unit)",
+            "    executor.invokeAny(tasks);",
+            "    // BUG: Diagnostic contains: use exchange(x, timeout, unit)",
+            "    exchanger.exchange(\"x\");",
+            "    // BUG: Diagnostic contains: Phaser.awaitAdvance(phase)",
+            "    phaser.awaitAdvance(0);",
+            "    // BUG: Diagnostic contains: awaitAdvanceInterruptibly(phase, timeout, unit)",
+            "    phaser.arriveAndAwaitAdvance();",
+            "    // BUG: Diagnostic contains: Phaser.awaitAdvanceInterruptibly(phase)",
+            "    phaser.awaitAdvanceInterruptibly(0);",
+            "    // BUG: Diagnostic contains: shutdown(), then awaitTermination(timeout, unit)",
+            "    executor.close();",
+            "  }",
+            "  void bounded(Process process, ExecutorService executor, List<Callable<String>> tasks,",
+            "      Exchanger<String> exchanger, Phaser phaser) throws Exception {",
+            "    process.waitFor(1, TimeUnit.SECONDS);",
+            "    executor.invokeAll(tasks, 1, TimeUnit.SECONDS);",
+            "    executor.invokeAny(tasks, 1, TimeUnit.SECONDS);",
+            "    exchanger.exchange(\"x\", 1, TimeUnit.SECONDS);",
+            "    phaser.awaitAdvanceInterruptibly(0, 1, TimeUnit.SECONDS);",
+            "    executor.shutdown();",
+            "    executor.awaitTermination(1, TimeUnit.SECONDS);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** -XepOpt:UnboundedWait:ExtraWaits adds a project's own untimed waits, static or not. */
+  @Test
+  void extraWaitsFlag_addsWaits() {
+    CompilationTestHelper.newInstance(UnboundedWait.class, getClass())
+        .setArgs(
+            "-XepOpt:UnboundedWait:ExtraWaits=com.example.Gate#await,com.example.Waits#quietly")
+        .addSourceLines(
+            "com/example/Gate.java",
+            "package com.example;",
+            "import java.time.Duration;",
+            "public interface Gate {",
+            "  void await() throws InterruptedException;",
+            "  boolean await(Duration timeout) throws InterruptedException;",
+            "}")
+        .addSourceLines(
+            "com/example/Waits.java",
+            "package com.example;",
+            "import java.util.concurrent.TimeUnit;",
+            "public final class Waits {",
+            "  public static void quietly(Gate gate) {}",
+            "  public static void quietly(Gate gate, long timeout, TimeUnit unit) {}",
+            "}")
+        .addSourceLines(
+            "Test.java",
+            "import com.example.*;",
+            "import java.time.Duration;",
+            "import java.util.concurrent.TimeUnit;",
+            "class Test {",
+            "  void f(Gate gate) throws InterruptedException {",
+            "    // BUG: Diagnostic contains: Unbounded wait: Gate.await(...) can block forever",
+            "    gate.await();",
+            "    boolean unused = gate.await(Duration.ofSeconds(1));",
+            "    // BUG: Diagnostic contains: Waits.quietly(...)",
+            "    Waits.quietly(gate);",
+            "    Waits.quietly(gate, 1, TimeUnit.SECONDS);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** A malformed ExtraWaits entry fails with a message naming it. */
+  @Test
+  void extraWaitsFlag_malformed_rejected() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new UnboundedWait(
+                    ErrorProneFlags.fromMap(
+                        Map.of("UnboundedWait:ExtraWaits", "com.example.Gate.await"))));
+    assertTrue(e.getMessage().contains("com.example.Gate.await"), e.getMessage());
   }
 
   /** The message names the cause and the fix. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -95,28 +96,37 @@ final class Findings {
   final List<LeakedScope> scopes;
   final List<GrownScope> grown;
   final List<LeakedThread> threads;
-  private final Duration linger;
+  private final Duration threadsSeenAfter;
   private final String caveat;
 
   /**
-   * @param linger how long threads were given to finish, for the message
+   * @param threadsSeenAfter how long after the test the threads were last seen running (the
+   *     linger, or longer when settling the collector took longer), for the message
    * @param caveat what the check could not see (printed last), or null
    */
   Findings(
       List<LeakedScope> scopes,
       List<GrownScope> grown,
       List<LeakedThread> threads,
-      Duration linger,
+      Duration threadsSeenAfter,
       String caveat) {
     this.scopes = List.copyOf(scopes);
     this.grown = List.copyOf(grown);
     this.threads = List.copyOf(threads);
-    this.linger = linger;
+    this.threadsSeenAfter = threadsSeenAfter;
     this.caveat = caveat;
   }
 
   boolean isEmpty() {
     return scopes.isEmpty() && grown.isEmpty() && threads.isEmpty();
+  }
+
+  /**
+   * Returns what the check could not see (the JDK's thread dump was unavailable), whether or not
+   * anything leaked.
+   */
+  Optional<String> caveat() {
+    return Optional.ofNullable(caveat);
   }
 
   /** Returns the failure message; empty when nothing leaked. */
@@ -271,7 +281,7 @@ final class Findings {
 
   private void threadSection(StringBuilder sb) {
     sb.append("\nthreads still running ")
-        .append(duration(linger))
+        .append(duration(threadsSeenAfter))
         .append(" after the test (")
         .append(threads.size())
         .append("):\n");

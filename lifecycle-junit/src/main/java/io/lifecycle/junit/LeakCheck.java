@@ -33,11 +33,12 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  *
  * <ol>
  *   <li>before the test instance is constructed (or, when that is not possible, before any
- *       {@code @BeforeEach} method): raises the runtime's leak level to at least {@link
- *       io.lifecycle.core.LeakLevel#ALL ALL}, so that every scope records where it was opened;
- *       starts listening for leak reports; records the live threads (platform threads, the tasks
- *       of scopes, and every thread of the JDK's thread dump) and the open scopes with what they
- *       own;
+ *       {@code @BeforeEach} method: with a {@code PER_CLASS} instance, and on JUnit before 5.12,
+ *       which does not tell an extension which test an instance is for): raises the runtime's
+ *       leak level to at least {@link io.lifecycle.core.LeakLevel#ALL ALL}, so that every scope
+ *       records where it was opened; starts listening for leak reports; records the live threads
+ *       (platform threads and the tasks of scopes) and the open scopes with what they own; notes
+ *       the time: a scope opened from then on is the test's;
  *   <li>after the test and after every {@code @AfterEach} method (it is an {@link
  *       org.junit.jupiter.api.extension.AfterEachCallback}, and JUnit runs those after all
  *       {@code @AfterEach} methods): settles the garbage collector and the library's cleanup with
@@ -64,8 +65,11 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * </pre>
  *
  * <p>followed by a section per kind: each scope's path, state, age, what it owns and where it was
- * opened; each thread's name, id, kind (platform or virtual), state and stack (bounded). When the
- * test itself failed, the leak failure is added to it as a suppressed exception.
+ * opened; each thread's name, id, kind (platform or virtual), state and stack (bounded), under a
+ * header that says how long after the test they were last seen running (the linger, or longer
+ * when settling took longer). When the test itself failed, the leak failure is added to it as a
+ * suppressed exception. A check that began ends even if the test never reaches {@code
+ * @AfterEach} (its class cannot be constructed): JUnit closes it with the test's store.
  *
  * <h2>Where threads are found</h2>
  *
@@ -73,8 +77,12 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * task trees ({@link io.lifecycle.core.Lifecycle#openScopes()}). Any other virtual thread (say
  * {@code Thread.ofVirtual().start(...)}): the JDK's JSON thread dump ({@code
  * HotSpotDiagnosticMXBean.dumpThreads}), which lists them unless the JVM runs with {@code
- * -Djdk.trackAllThreads=false}; when the dump is unavailable (no {@code jdk.management} module),
- * such threads are not checked and the failure message says so.
+ * -Djdk.trackAllThreads=false}. A check reads the dump once, after the test, and only if a thread
+ * was constructed during the test (OpenJDK numbers threads in the order they are constructed).
+ * When the dump is unavailable (no {@code jdk.management} module, a format not understood), such
+ * threads are not checked, for the rest of the JVM's life; that is logged once at WARNING, and
+ * each check says so: in a {@code note:} line of its failure message, and as the report entry
+ * {@code "lifecycle.note"} of a test that passes.
  *
  * <p>Threads that were alive before the test are never reported, whatever they do. Threads of the
  * JVM, the JDK and the test harness, which start lazily, are ignored by name: {@code Reference
@@ -119,7 +127,15 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  *       reported as still open, not as dropped.
  *   <li>Settling calls {@link System#gc()}; with {@code -XX:+DisableExplicitGC} a dropped scope
  *       may be reported as such only if a collection happens within the timeout.
+ *   <li>A virtual thread outside scopes constructed before the check began and started during
+ *       the test is not seen (platform threads and scope tasks have no such limit).
  * </ul>
+ *
+ * <h2>JUnit versions</h2>
+ *
+ * <p>JUnit Jupiter 5.10 or later, 5.x or 6.x. Before 5.12 a check begins at {@code @BeforeEach}
+ * (what field initializers of the test instance open is not checked); otherwise every version
+ * checks the same.
  *
  * @see LeakAssertions the same check for code that does not run under JUnit Jupiter
  */

@@ -25,17 +25,24 @@ import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
  * The extension behind {@link LeakCheck}; registered only through the annotation.
  *
  * <p>A check starts as early as JUnit lets an extension see a test: before the test instance is
- * constructed (with the test-method-scoped context JUnit offers to {@link
- * TestInstancePreConstructCallback}s that ask for it, so that scopes opened by field initializers
- * count as the test's), or, for a {@code PER_CLASS} instance, in {@link #beforeEach}. Either way
- * that is before every {@code @BeforeEach} method, since JUnit runs {@link BeforeEachCallback}s
- * before them. It ends in {@link #afterEach}, which JUnit runs after every {@code @AfterEach}
- * method, of the test's class and of its enclosing classes.
+ * constructed (with the test-method-scoped context JUnit offers, from 5.12 on, to {@link
+ * TestInstancePreConstructCallback}s that ask for it, so that scopes opened by field
+ * initializers count as the test's), or, for a {@code PER_CLASS} instance and on JUnit before
+ * 5.12 (which passes the class's context, where the test is not known), in {@link #beforeEach}.
+ * Either way that is before every {@code @BeforeEach} method, since JUnit runs {@link
+ * BeforeEachCallback}s before them. It ends in {@link #afterEach}, which JUnit runs after every
+ * {@code @AfterEach} method, of the test's class and of its enclosing classes.
  *
  * <p>The running {@link Probe} lives in the test's {@link Store} under this class's namespace,
- * keyed by the test's unique id; it is {@link AutoCloseable}, so if the test ends without {@link
- * #afterEach} (a failing extension before this one), JUnit closes it and the leak level is
- * restored. Stateless otherwise; JUnit may call it from several threads for different tests.
+ * keyed by the test's unique id, inside a {@link Running} that JUnit closes when the test's
+ * context ends: so if a check began and {@link #afterEach} never runs (the test instance could not
+ * be constructed), the leak level is restored all the same. Immutable otherwise; JUnit may call
+ * it from several threads for different tests.
+ *
+ * <p>Works with JUnit Jupiter 5.10 and later: it uses only API that 5.10 has, a newer one (the
+ * instantiation scope) only where an older JUnit never calls it, and the store value is both the
+ * {@link AutoCloseable} that JUnit 5.13 and later close and the {@link
+ * Store.CloseableResource} that earlier ones close.
  */
 final class LeakCheckExtension
     implements TestInstancePreConstructCallback, BeforeEachCallback, AfterEachCallback {
@@ -45,6 +52,36 @@ final class LeakCheckExtension
   /** The store key of one test's check. */
   private record Key(String uniqueId) {}
 
+  /**
+   * A running check as a store value: JUnit closes it if the test's context ends before {@link
+   * #afterEach} took it out. {@link AutoCloseable} for JUnit 5.13 and later, which close only that
+   * once both are implemented; {@link Store.CloseableResource} for earlier ones.
+   */
+  @SuppressWarnings("deprecation") // CloseableResource: what JUnit before 5.13 closes
+  private record Running(Probe probe) implements AutoCloseable, Store.CloseableResource {
+    @Override
+    public void close() {
+      probe.close();
+    }
+  }
+
+  private final ThreadDump dump;
+
+  /** The extension {@link LeakCheck} registers. */
+  LeakCheckExtension() {
+    this(ThreadDump.JDK);
+  }
+
+  /** An extension whose checks read {@code dump}: for tests, with {@code @RegisterExtension}. */
+  LeakCheckExtension(ThreadDump dump) {
+    this.dump = dump;
+  }
+
+  /**
+   * Asks JUnit (5.12 and later) for the test method's context before constructing a {@code
+   * PER_METHOD} test instance, so that the check can start before field initializers run. Earlier
+   * versions do not call this.
+   */
   @Override
   public ExtensionContextScope getTestInstantiationExtensionContextScope(
       ExtensionContext rootContext) {
@@ -55,7 +92,7 @@ final class LeakCheckExtension
   public void preConstructTestInstance(
       TestInstanceFactoryContext factoryContext, ExtensionContext context) {
     if (context.getTestMethod().isPresent()) {
-      begin(context); // PER_METHOD: a fresh instance for this test
+      begin(context); // PER_METHOD on JUnit 5.12+: a fresh instance for this test
     }
   }
 
@@ -66,11 +103,13 @@ final class LeakCheckExtension
 
   @Override
   public void afterEach(ExtensionContext context) throws InterruptedException {
-    Probe probe = context.getStore(NAMESPACE).remove(key(context), Probe.class);
-    if (probe == null) {
+    Running running = context.getStore(NAMESPACE).remove(key(context), Running.class);
+    if (running == null) {
       return; // not checked (opted out), or the check never began
     }
+    Probe probe = running.probe();
     Findings findings = probe.finish();
+    findings.caveat().ifPresent(note -> context.publishReportEntry("lifecycle.note", note));
     if (findings.isEmpty()) {
       return;
     }
@@ -82,14 +121,15 @@ final class LeakCheckExtension
     context.publishReportEntry("lifecycle.leaks", message);
   }
 
-  private static void begin(ExtensionContext context) {
+  private void begin(ExtensionContext context) {
     Optional<Config> config = resolve(context);
     if (config.isEmpty()) {
       return;
     }
     context
         .getStore(NAMESPACE)
-        .getOrComputeIfAbsent(key(context), k -> Probe.start(config.get()), Probe.class);
+        .getOrComputeIfAbsent(
+            key(context), k -> new Running(Probe.start(config.get(), dump)), Running.class);
   }
 
   private static Key key(ExtensionContext context) {

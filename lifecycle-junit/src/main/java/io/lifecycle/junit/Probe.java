@@ -3,12 +3,12 @@ package io.lifecycle.junit;
 import io.lifecycle.core.LeakReport;
 import io.lifecycle.core.Lifecycle;
 import io.lifecycle.core.Registration;
+import io.lifecycle.core.ScopeInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,50 +24,52 @@ import java.util.TreeMap;
  * <h2>Implementation notes</h2>
  *
  * <p><b>Start</b> raises the leak level ({@link LevelGuard}), registers a leak listener (reports
- * can be delivered at any moment, by the library's cleaner thread), then records the ids of every
- * live thread ({@link ThreadCensus}) and the open scopes ({@link ScopeCensus}).
+ * can be delivered at any moment, by the library's cleaner thread), records the live threads
+ * ({@link ThreadCensus#start}) and the open scopes ({@link ScopeCensus}), and last reads {@link
+ * System#nanoTime()}: the check's start. Everything the test does comes after that reading.
  *
  * <p><b>Finish</b>, in this order: settles the collector with {@link Lifecycle#awaitCleanup}
  * (bounded by the timeout), so that scopes the test dropped are reported and their safety-net
  * close has stopped their tasks; waits until the linger has passed since the test ended for the
  * new threads still running (joining those it has a {@link Thread} for, polling the thread dump
- * for the others); takes the open scopes again. A scope is the test's if it was not open at the
- * start (see {@link ScopeCensus}); only the topmost scope of a leaked subtree is reported, with
- * what the whole subtree owns. A leak report is the test's if its scope was not open at the start.
- * A scope that was open at the start and owns more resources after the test is reported as grown.
+ * for the others); takes the open scopes again.
+ *
+ * <p><b>Whose is it:</b> a scope, open or reported leaked, is the test's exactly when it was
+ * opened at or after the check's start: {@code openedAtNanos - start >= 0}, the reading core
+ * took when the scope opened, compared with the check's own. No window, no guess: however late a
+ * report is delivered (a slow listener before ours, a long collection), a scope dropped before
+ * the test is never blamed on it. Only the topmost new scope of a subtree is reported, with what
+ * the whole subtree owns. A scope opened before the start is compared with itself in the start's
+ * census (same path, same opening reading) and reported if it owns more.
  *
  * <p><b>Threads:</b> one thread runs start and finish (they need not be the same thread); the
  * listener is called by any thread and only appends to a synchronized list.
  */
 final class Probe implements AutoCloseable {
-  /**
-   * Bound on the delay between a leak report's making (when its age is measured) and its
-   * delivery to this probe's listener, used to bound when the reported scope was opened.
-   */
-  private static final long REPORT_DELIVERY_NANOS = Duration.ofMillis(5).toNanos();
-
   /** The longest pause between two thread dumps while waiting for virtual threads to end. */
   private static final long MAX_POLL_NANOS = Duration.ofMillis(50).toNanos();
 
   private final Config config;
   private final ThreadDump dump;
-  private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
+  private final List<LeakReport> received = Collections.synchronizedList(new ArrayList<>());
   private final Registration listener;
-  private final Set<Long> threadsBefore;
+  private final ThreadCensus.Start threadsBefore;
   private final ScopeCensus scopesBefore;
-  private boolean ended;
 
-  /** A leak report and when it was delivered. */
-  private record Received(LeakReport report, long at) {}
+  /** The {@link System#nanoTime()} at which the check started: later scopes are the test's. */
+  private final long started;
+
+  private boolean ended;
 
   private Probe(Config config, ThreadDump dump) {
     this.config = config;
     this.dump = dump;
-    this.listener =
-        Lifecycle.addLeakListener(r -> received.add(new Received(r, System.nanoTime())));
+    this.listener = Lifecycle.addLeakListener(received::add);
     try {
-      this.threadsBefore = new HashSet<>(ThreadCensus.take(dump).threads.keySet());
-      this.scopesBefore = ScopeCensus.take();
+      List<ScopeInfo> scopes = Lifecycle.openScopes();
+      this.threadsBefore = ThreadCensus.start(scopes);
+      this.scopesBefore = ScopeCensus.of(scopes);
+      this.started = System.nanoTime();
     } catch (RuntimeException | Error e) {
       listener.close();
       throw e;
@@ -108,15 +110,13 @@ final class Probe implements AutoCloseable {
     long testEnd = System.nanoTime();
     try {
       List<LeakReport> settled = Lifecycle.awaitCleanup(config.timeout());
-      ThreadResult threads =
-          lingeringThreads(testEnd + saturatedNanos(config.linger()));
+      ThreadResult threads = lingeringThreads(testEnd);
       ScopeCensus scopesAfter = ScopeCensus.take();
-      List<Received> reports = reports(settled);
       List<Findings.LeakedScope> leaked = new ArrayList<>();
       List<Findings.GrownScope> grown = new ArrayList<>();
       scopes(scopesAfter, leaked, grown);
-      dropped(reports, leaked);
-      return new Findings(leaked, grown, threads.leaked, config.linger(), threads.caveat);
+      dropped(reports(settled), leaked);
+      return new Findings(leaked, grown, threads.leaked, threads.seenAfter, threads.caveat);
     } finally {
       close();
     }
@@ -150,11 +150,12 @@ final class Probe implements AutoCloseable {
         ignored.add(n);
         continue;
       }
-      if (n.earlier == null) {
-        if (n.parent == null || n.parent.earlier != null) {
+      if (n.openedSince(started)) {
+        // the test's; a child opens after its parent, so only a topmost one has an older parent
+        if (n.parent == null || !n.parent.openedSince(started)) {
           leaked.add(leakedSubtree(n, ignored));
         }
-      } else {
+      } else if (n.earlier != null) {
         Map<String, Integer> gained = gained(n.earlier.info.resources(), n.info.resources());
         if (!gained.isEmpty()) {
           grown.add(
@@ -162,6 +163,8 @@ final class Probe implements AutoCloseable {
                   n.path(), n.info.age(), n.info.allocationSite(), gained));
         }
       }
+      // else: opened before the check started but after its census, by another thread: not the
+      // test's, and with nothing to compare it with
     }
   }
 
@@ -209,16 +212,11 @@ final class Probe implements AutoCloseable {
     return out;
   }
 
-  /** Adds the reported leaks of scopes that were not open when the check started. */
-  private void dropped(List<Received> reports, List<Findings.LeakedScope> leaked) {
-    for (Received r : reports) {
-      LeakReport report = r.report();
-      if (ignoredPath(report.path())) {
-        continue;
-      }
-      long openedMax = r.at() - saturatedNanos(report.age());
-      if (scopesBefore.hadOpen(report.path(), openedMax - REPORT_DELIVERY_NANOS, openedMax)) {
-        continue; // open before the test: someone else's leak, found now
+  /** Adds the reported leaks of scopes opened since the check started. */
+  private void dropped(List<LeakReport> reports, List<Findings.LeakedScope> leaked) {
+    for (LeakReport report : reports) {
+      if (report.openedAtNanos() - started < 0 || ignoredPath(report.path())) {
+        continue; // opened before the test: someone else's leak, found now
       }
       leaked.add(
           new Findings.LeakedScope(
@@ -233,7 +231,10 @@ final class Probe implements AutoCloseable {
     }
   }
 
-  /** Returns whether the path or one of its ancestors' paths is ignored. */
+  /**
+   * Returns whether the path or the path of one of its ancestors is ignored: a report names only
+   * its scope, and each '/' of a path ends an ancestor's path.
+   */
   private boolean ignoredPath(String path) {
     for (int i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) {
       if (config.ignoresScope(path.substring(0, i))) {
@@ -244,19 +245,16 @@ final class Probe implements AutoCloseable {
   }
 
   /** The reports the listener received, plus any that only awaitCleanup returned. */
-  private List<Received> reports(List<LeakReport> settled) {
-    List<Received> out;
+  private List<LeakReport> reports(List<LeakReport> settled) {
+    List<LeakReport> out;
     synchronized (received) {
       out = new ArrayList<>(received);
     }
     Set<LeakReport> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (Received r : out) {
-      seen.add(r.report());
-    }
-    long now = System.nanoTime();
+    seen.addAll(out);
     for (LeakReport r : settled) {
       if (seen.add(r)) {
-        out.add(new Received(r, now));
+        out.add(r);
       }
     }
     return out;
@@ -266,31 +264,37 @@ final class Probe implements AutoCloseable {
   // Threads
   // ---------------------------------------------------------------------------------------------
 
-  private record ThreadResult(List<Findings.LeakedThread> leaked, String caveat) {}
+  /**
+   * The threads still running, how long after the test the check last looked, and what it could
+   * not see (or null).
+   */
+  private record ThreadResult(
+      List<Findings.LeakedThread> leaked, Duration seenAfter, String caveat) {}
 
   /**
-   * Returns the threads started since the check began that are still running at {@code
-   * deadline}, waiting for them until then.
+   * Returns the threads started since the check began that are still running once the linger has
+   * passed since {@code testEnd}, waiting for them until then.
    */
-  private ThreadResult lingeringThreads(long deadline) throws InterruptedException {
-    ThreadCensus now = ThreadCensus.take(dump);
-    String caveat =
-        now.dumped
-            ? null
-            : "virtual threads started outside scopes were not checked ("
-                + dump.unavailableReason().orElse("the JDK's thread dump failed")
-                + ")";
+  private ThreadResult lingeringThreads(long testEnd) throws InterruptedException {
+    long deadline = testEnd + saturatedNanos(config.linger());
+    // The dump is needed only for a thread constructed since the start: if the next thread id is
+    // the one after the start's mark, none was (see ThreadCensus).
+    boolean anyConstructed = ThreadCensus.mark() - threadsBefore.mark() != 1;
+    ThreadCensus now =
+        ThreadCensus.take(
+            Lifecycle.openScopes(), anyConstructed ? dump : null, threadsBefore.mark());
+    String caveat = now.dumped ? null : caveat(anyConstructed);
     long self = Thread.currentThread().threadId();
     List<ThreadCensus.Seen> suspects = new ArrayList<>();
     for (ThreadCensus.Seen s : now.threads.values()) {
-      if (!threadsBefore.contains(s.tid)
+      if (!threadsBefore.alive().contains(s.tid)
           && s.tid != self
           && !config.ignoresThread(s.name(), s.thread)) {
         suspects.add(s);
       }
     }
     if (suspects.isEmpty()) {
-      return new ThreadResult(List.of(), caveat);
+      return new ThreadResult(List.of(), Duration.ZERO, caveat);
     }
     // Threads we hold: join each until the deadline.
     for (ThreadCensus.Seen s : suspects) {
@@ -337,6 +341,7 @@ final class Probe implements AutoCloseable {
             return false;
           });
     }
+    Duration seenAfter = Duration.ofNanos(System.nanoTime() - testEnd);
     List<Findings.LeakedThread> leaked = new ArrayList<>();
     for (ThreadCensus.Seen s : suspects) {
       if (s.thread != null) {
@@ -362,7 +367,21 @@ final class Probe implements AutoCloseable {
       }
     }
     leaked.sort(Comparator.comparingLong(Findings.LeakedThread::tid));
-    return new ThreadResult(leaked, caveat);
+    return new ThreadResult(leaked, seenAfter, caveat);
+  }
+
+  /**
+   * Returns what the check could not see without the dump, or null if the dump was not needed
+   * ({@code tried} false) and is not known to be unavailable.
+   */
+  private String caveat(boolean tried) {
+    Optional<String> reason = dump.unavailableReason();
+    if (reason.isEmpty() && !tried) {
+      return null;
+    }
+    return "virtual threads started outside scopes were not checked ("
+        + reason.orElse("the JDK's thread dump failed")
+        + ")";
   }
 
   /** Converts a non-negative duration, capped so that adding it to a nanoTime cannot wrap. */

@@ -23,8 +23,12 @@ import java.util.Optional;
  * -Djdk.trackAllThreads=false} turns that off).
  *
  * <p>The dump is optional: when {@code jdk.management} is absent from the runtime image, the
- * method is unsupported, or the format is not understood, {@link #take()} returns empty and the
- * reason is logged once. Thread-safe.
+ * method is unsupported, or the format is not understood, {@link #take()} returns empty from then
+ * on, for every check of the JVM (a failure of that kind does not go away, and trying again would
+ * cost a dump per check). That is never silent: the reason is logged once at WARNING, and every
+ * check that goes without the dump says so ({@link Findings#caveat()}: a {@code note:} line of a
+ * failure message, the report entry {@code lifecycle.note} of a passing test). A failure to write
+ * or read the temporary file is not final: that dump is skipped, the next one tried. Thread-safe.
  */
 final class ThreadDump {
   static final System.Logger LOG = System.getLogger("io.lifecycle.junit");
@@ -43,7 +47,7 @@ final class ThreadDump {
   }
 
   /** The JDK's dump, shared by every check in the JVM. */
-  static final ThreadDump JDK = new ThreadDump(() -> JdkSource.dump());
+  static final ThreadDump JDK = new ThreadDump(ThreadDump::jdkJson);
 
   private final Source source;
 
@@ -55,8 +59,8 @@ final class ThreadDump {
   }
 
   /**
-   * Returns the threads the JDK lists now, or empty when the dump is unavailable (the first
-   * failure is logged at INFO, later calls return empty at once).
+   * Returns the threads the JDK lists now, or empty when the dump is unavailable (the failure
+   * that makes it unavailable is logged once at WARNING, later calls return empty at once).
    */
   Optional<List<Entry>> take() {
     if (unavailable != null) {
@@ -66,7 +70,7 @@ final class ThreadDump {
     try {
       json = source.dumpJson();
     } catch (LinkageError | UnsupportedOperationException | SecurityException e) {
-      giveUp("the JDK offers no thread dump (" + e + ")", Level.INFO);
+      giveUp("the JDK offers no thread dump (" + e + ")");
       return Optional.empty();
     } catch (Exception e) {
       // an I/O hiccup on the temporary file: skip this dump, try again next time
@@ -76,9 +80,21 @@ final class ThreadDump {
     try {
       return Optional.of(parse(json));
     } catch (IllegalArgumentException | ClassCastException e) {
-      giveUp("the JDK's thread dump format is not understood (" + e.getMessage() + ")", Level.WARNING);
+      giveUp("the JDK's thread dump format is not understood (" + e.getMessage() + ")");
       return Optional.empty();
     }
+  }
+
+  /**
+   * Returns a fresh JSON thread dump of this JVM. Its own method, calling into a class of its own,
+   * so that a runtime without {@code jdk.management} fails only when a dump is asked for.
+   *
+   * @throws IOException if the temporary file cannot be written or read
+   * @throws UnsupportedOperationException if the JVM has no {@code HotSpotDiagnosticMXBean}
+   * @throws LinkageError if the runtime image lacks {@code jdk.management}
+   */
+  static String jdkJson() throws IOException {
+    return JdkSource.dump();
   }
 
   /** Returns why the dump is unavailable, once it has failed for good. */
@@ -86,7 +102,7 @@ final class ThreadDump {
     return Optional.ofNullable(unavailable);
   }
 
-  private void giveUp(String reason, Level level) {
+  private void giveUp(String reason) {
     synchronized (this) {
       if (unavailable != null) {
         return;
@@ -94,9 +110,11 @@ final class ThreadDump {
       unavailable = reason;
     }
     LOG.log(
-        level,
-        "leak checks cannot see virtual threads started outside scopes: {0}",
-        reason);
+        Level.WARNING,
+        "leak checks cannot see virtual threads started outside scopes from now on: {0} (Java"
+            + " {1}); each check says so in a note",
+        reason,
+        Runtime.version());
   }
 
   /**

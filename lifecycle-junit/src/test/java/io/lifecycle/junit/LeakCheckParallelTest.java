@@ -3,16 +3,24 @@ package io.lifecycle.junit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Map;
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Under JUnit's parallel execution, checked tests never run at the same time as each other: the
  * resource lock that {@link LeakCheck} carries.
+ *
+ * <p>Each fixture test enters {@link #meet}, counts itself in, and waits (bounded) until the other
+ * test of its pair is inside too. Run at the same time, the two meet at once and the count
+ * reaches 2; run one after the other, the first waits out its bound alone and the count stays 1.
+ * The controls are the same fixtures with the same check, registered with {@code @ExtendWith}
+ * instead of {@code @LeakCheck}, so without the lock: that they do reach 2, in the same
+ * configuration, shows that only the lock keeps the checked ones apart.
  */
 class LeakCheckParallelTest {
   private static final Map<String, String> PARALLEL =
@@ -23,49 +31,41 @@ class LeakCheckParallelTest {
           "junit.jupiter.execution.parallel.config.strategy", "fixed",
           "junit.jupiter.execution.parallel.config.fixed.parallelism", "2");
 
-  /** How many tests are inside {@link #meet}, and the most there ever were at once. */
-  private static int inside;
+  /** How long a test that must run alone waits for its partner: the cost of each locked run. */
+  private static final long ALONE_MILLIS = 300;
 
-  private static int mostInside;
-  private static volatile CyclicBarrier barrier;
+  /** How long a test that may run concurrently waits for its partner; it meets it at once. */
+  private static final long TOGETHER_MILLIS = 10_000;
+
+  private static final AtomicInteger inside = new AtomicInteger();
+  private static final AtomicInteger mostInside = new AtomicInteger();
+  private static volatile CountDownLatch pair;
 
   @BeforeEach
   void reset() {
-    synchronized (LeakCheckParallelTest.class) {
-      inside = 0;
-      mostInside = 0;
-    }
+    inside.set(0);
+    mostInside.set(0);
+    pair = new CountDownLatch(2);
   }
 
-  /**
-   * Waits for the other test of a pair at a barrier: two tests that can run concurrently meet
-   * there; two that cannot each wait out {@code patienceMillis} alone.
-   */
-  static void meet(long patienceMillis) throws InterruptedException {
-    synchronized (LeakCheckParallelTest.class) {
-      inside++;
-      mostInside = Math.max(mostInside, inside);
-    }
+  /** Counts the caller in, waits up to {@code boundMillis} for the other of its pair, leaves. */
+  static void meet(long boundMillis) throws InterruptedException {
+    mostInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
     try {
-      barrier.await(patienceMillis, TimeUnit.MILLISECONDS);
-    } catch (TimeoutException | BrokenBarrierException alone) {
-      // the other test is not running now
+      pair.countDown();
+      pair.await(boundMillis, TimeUnit.MILLISECONDS);
     } finally {
-      synchronized (LeakCheckParallelTest.class) {
-        inside--;
-      }
+      inside.decrementAndGet();
     }
   }
 
-  private static synchronized int mostInside() {
-    return mostInside;
-  }
+  // The checked fixtures: @LeakCheck, and so its lock.
 
   @LeakCheck
   static class CheckedA {
     @Test
     void a() throws InterruptedException {
-      meet(300);
+      meet(ALONE_MILLIS);
     }
   }
 
@@ -73,7 +73,7 @@ class LeakCheckParallelTest {
   static class CheckedB {
     @Test
     void b() throws InterruptedException {
-      meet(300);
+      meet(ALONE_MILLIS);
     }
   }
 
@@ -81,48 +81,84 @@ class LeakCheckParallelTest {
   static class CheckedPair {
     @Test
     void a() throws InterruptedException {
-      meet(300);
+      meet(ALONE_MILLIS);
     }
 
     @Test
     void b() throws InterruptedException {
-      meet(300);
+      meet(ALONE_MILLIS);
     }
   }
 
-  static class UncheckedA {
+  /** Not checked, but holding the lock, as the documentation advises for such tests. */
+  @ResourceLock(LeakCheck.RUNTIME_LOCK)
+  static class UncheckedWithTheLock {
+    @Test
+    void b() throws InterruptedException {
+      meet(ALONE_MILLIS);
+    }
+  }
+
+  // The controls: the same check, without the lock.
+
+  @ExtendWith(LeakCheckExtension.class)
+  static class UnlockedA {
     @Test
     void a() throws InterruptedException {
-      meet(10_000);
+      meet(TOGETHER_MILLIS);
     }
   }
 
-  static class UncheckedB {
+  @ExtendWith(LeakCheckExtension.class)
+  static class UnlockedB {
     @Test
     void b() throws InterruptedException {
-      meet(10_000);
+      meet(TOGETHER_MILLIS);
+    }
+  }
+
+  @ExtendWith(LeakCheckExtension.class)
+  static class UnlockedPair {
+    @Test
+    void a() throws InterruptedException {
+      meet(TOGETHER_MILLIS);
+    }
+
+    @Test
+    void b() throws InterruptedException {
+      meet(TOGETHER_MILLIS);
     }
   }
 
   @Test
-  void checkedTests_runOneAtATime() {
-    barrier = new CyclicBarrier(2);
+  void checkedTestsOfTwoClasses_neverOverlap() {
     Kit.assertCounts(Kit.run(PARALLEL, CheckedA.class, CheckedB.class), 2, 0);
-    assertEquals(1, mostInside());
+    assertEquals(1, mostInside.get());
   }
 
   @Test
-  void testsOfOneCheckedClass_runOneAtATime() {
-    barrier = new CyclicBarrier(2);
+  void checkedTestsOfOneClass_neverOverlap() {
     Kit.assertCounts(Kit.run(PARALLEL, CheckedPair.class), 2, 0);
-    assertEquals(1, mostInside());
+    assertEquals(1, mostInside.get());
   }
 
-  /** The control: the same pair without the check does run concurrently here. */
   @Test
-  void uncheckedTests_runConcurrently() {
-    barrier = new CyclicBarrier(2);
-    Kit.assertCounts(Kit.run(PARALLEL, UncheckedA.class, UncheckedB.class), 2, 0);
-    assertEquals(2, mostInside());
+  void uncheckedTestWithTheLock_neverOverlapsACheckedOne() {
+    Kit.assertCounts(Kit.run(PARALLEL, CheckedA.class, UncheckedWithTheLock.class), 2, 0);
+    assertEquals(1, mostInside.get());
+  }
+
+  /** The control: without the lock, the same tests of two classes do overlap. */
+  @Test
+  void control_withoutTheLock_testsOfTwoClassesOverlap() {
+    Kit.assertCounts(Kit.run(PARALLEL, UnlockedA.class, UnlockedB.class), 2, 0);
+    assertEquals(2, mostInside.get());
+  }
+
+  /** The control: without the lock, the same tests of one class do overlap. */
+  @Test
+  void control_withoutTheLock_testsOfOneClassOverlap() {
+    Kit.assertCounts(Kit.run(PARALLEL, UnlockedPair.class), 2, 0);
+    assertEquals(2, mostInside.get());
   }
 }

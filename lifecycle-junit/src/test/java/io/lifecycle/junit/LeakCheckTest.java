@@ -9,12 +9,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.lifecycle.core.LeakLevel;
 import io.lifecycle.core.Lifecycle;
+import io.lifecycle.core.Registration;
 import io.lifecycle.core.Scope;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,14 +27,19 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
@@ -305,7 +314,7 @@ class LeakCheckTest {
         platform,
         "1 thread still running: leaky-platform (platform)",
         "",
-        "threads still running 0 ms after the test (1):",
+        "~threads still running \\d+ ms after the test \\(1\\):",
         "~  \"leaky-platform\" #\\d+  platform  TIMED_WAITING",
         "      at java.base/jdk.internal.misc.Unsafe.park(Native Method)",
         "...");
@@ -316,7 +325,7 @@ class LeakCheckTest {
         forked,
         "1 thread still running: pool (virtual)",
         "",
-        "threads still running 0 ms after the test (1):",
+        "~threads still running \\d+ ms after the test \\(1\\):",
         "~  \"pool\" #\\d+  virtual   TIMED_WAITING  task of scope pool",
         "...");
     assertStackHas(forked, "io.lifecycle.junit.Leftovers.awaitRelease(Leftovers.java:");
@@ -326,7 +335,7 @@ class LeakCheckTest {
         raw,
         "1 thread still running: raw-virtual (virtual)",
         "",
-        "threads still running 0 ms after the test (1):",
+        "~threads still running \\d+ ms after the test \\(1\\):",
         "~  \"raw-virtual\" #\\d+  virtual   TIMED_WAITING",
         "...");
     assertStackHas(raw, "io.lifecycle.junit.Leftovers.awaitRelease(Leftovers.java:");
@@ -336,7 +345,7 @@ class LeakCheckTest {
         unnamed,
         "1 thread still running: #" + LeaksThreads.unnamedId + " (virtual)",
         "",
-        "threads still running 0 ms after the test (1):",
+        "~threads still running \\d+ ms after the test \\(1\\):",
         "  \"\" #" + LeaksThreads.unnamedId + "  virtual   TIMED_WAITING",
         "...");
   }
@@ -375,6 +384,100 @@ class LeakCheckTest {
   @Test
   void threadEndingWithinTheLinger_passes() {
     Kit.assertCounts(Kit.run(Lingers.class), 3, 0);
+  }
+
+  /** Drops a scope and leaks a thread; its check settles slowly (a slow leak listener). */
+  @LeakCheck(lingerMillis = 0)
+  static class SettlesSlowly {
+    @Test
+    void dropsAndLeaks() throws InterruptedException {
+      Scope.open("dropped").own(new AudioStream());
+      leak(Thread.ofPlatform().name("late"));
+    }
+  }
+
+  @Test
+  void threadSection_saysWhenThreadsWereLastSeen_notTheConfiguredLinger() {
+    EngineExecutionResults results;
+    try (Registration slow = slowListener(Duration.ofMillis(300), new ArrayList<>())) {
+      results = Kit.run(SettlesSlowly.class);
+    }
+    String message = Kit.failure(results, "dropsAndLeaks()").getMessage();
+    Matcher m =
+        Pattern.compile("(?m)^threads still running ([0-9.]+) (ms|s) after the test \\(1\\):$")
+            .matcher(message);
+    assertTrue(m.find(), message);
+    double millis = Double.parseDouble(m.group(1)) * (m.group(2).equals("s") ? 1_000 : 1);
+    assertTrue(millis >= 300, () -> "lingerMillis is 0, settling took 300 ms or more:\n" + message);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Whose leak: a scope opened before the test is never the test's
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * The first test opens a scope and keeps it (unchecked); the second drops the last reference to
+   * it, so the collector finds it during the second test's check: it is not the second test's
+   * leak, however late the report arrives. The third drops a scope of its own.
+   */
+  @LeakCheck(lingerMillis = 0)
+  @TestMethodOrder(MethodOrderer.MethodName.class)
+  static class DropsAnOlderScope {
+    static Scope previous;
+    static int line;
+
+    @Test
+    @LeakCheck(enabled = false)
+    void a_opensAndKeeps() {
+      previous = Scope.open("previous-test-leak");
+      previous.own(new AudioStream());
+    }
+
+    @Test
+    void b_dropsTheOlderScope() {
+      previous = null;
+    }
+
+    @Test
+    void c_dropsItsOwn() {
+      line = Kit.nextLine();
+      Scope.open("own-leak").own(new AudioStream());
+    }
+  }
+
+  @Test
+  void scopeOpenedBeforeTheTest_isNotBlamed_howeverLateItsReportIsDelivered() {
+    List<String> reported = new CopyOnWriteArrayList<>();
+    EngineExecutionResults results;
+    // a listener that runs before the checks' own and takes 50 ms per report, as a slow
+    // ServiceLoader listener (or a long collection) would
+    try (Registration slow = slowListener(Duration.ofMillis(50), reported)) {
+      results = Kit.run(DropsAnOlderScope.class);
+    }
+    assertTrue(reported.contains("previous-test-leak"), reported::toString);
+    Kit.assertCounts(results, 2, 1);
+    assertEquals(List.of("a_opensAndKeeps()", "b_dropsTheOlderScope()"), Kit.successes(results));
+    assertEquals(
+        "1 scope leaked: own-leak (opened at LeakCheckTest$DropsAnOlderScope.c_dropsItsOwn:"
+            + DropsAnOlderScope.line
+            + ") was dropped without close, still owning AudioStream x1",
+        firstLine(Kit.failure(results, "c_dropsItsOwn()")));
+  }
+
+  /**
+   * Registers a leak listener that records the path of each report and then sleeps for {@code
+   * delay}: listeners registered later (a check's) get each report that much later.
+   */
+  static Registration slowListener(Duration delay, List<String> reported) {
+    return Lifecycle.addLeakListener(
+        r -> {
+          reported.add(r.path());
+          try {
+            Thread.sleep(delay);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -600,7 +703,7 @@ class LeakCheckTest {
   @Test
   void warnMode_passes_andLogsTheReport() {
     Logger logger = Logger.getLogger("io.lifecycle.junit");
-    List<LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<LogRecord> records = new CopyOnWriteArrayList<>();
     Handler handler =
         new Handler() {
           @Override
@@ -720,6 +823,70 @@ class LeakCheckTest {
     assertEquals("the test's own failure", t.getMessage());
     assertEquals(1, t.getSuppressed().length);
     assertTrue(t.getSuppressed()[0].getMessage().startsWith("1 scope leaked: leaked"));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Every way a test can end ends its check
+  // ---------------------------------------------------------------------------------------------
+
+  @LeakCheck
+  static class CannotBeConstructed {
+    CannotBeConstructed() {
+      throw new IllegalStateException("no instance");
+    }
+
+    @Test
+    void neverRuns() {}
+  }
+
+  @LeakCheck
+  static class EndsEarly {
+    @Nested
+    class BeforeEachAborts {
+      @BeforeEach
+      void abort() {
+        Assumptions.assumeTrue(false, "not here");
+      }
+
+      @Test
+      void aborted() {}
+    }
+
+    @Nested
+    class BeforeEachFails {
+      @BeforeEach
+      void failSetUp() {
+        throw new IllegalStateException("set-up failed");
+      }
+
+      @Test
+      void failedInSetUp() {}
+    }
+
+    @Test
+    @Disabled("to show that a disabled test does not start a check")
+    void disabled() {}
+  }
+
+  /**
+   * A check that began ends even when the test's own methods never ran: JUnit closes the store
+   * value that holds it (the test instance could not be constructed, on JUnit 5.12+ where the
+   * check begins before construction), or {@code afterEach} ends it. Either way the leak level
+   * is restored, which happens only when the last check has ended.
+   */
+  @Test
+  void checksThatEndEarly_restoreTheLeakLevel() {
+    LeakLevel original = Lifecycle.leakLevel(LeakLevel.SAMPLED);
+    try {
+      EngineExecutionResults results = Kit.run(CannotBeConstructed.class, EndsEarly.class);
+      assertEquals("no instance", Kit.failure(results, "neverRuns()").getMessage());
+      assertEquals("set-up failed", Kit.failure(results, "failedInSetUp()").getMessage());
+      assertEquals(1, results.testEvents().aborted().count());
+      assertEquals(1, results.testEvents().skipped().count());
+      assertEquals(LeakLevel.SAMPLED, Lifecycle.leakLevel());
+    } finally {
+      Lifecycle.leakLevel(original);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -3,13 +3,21 @@ package io.lifecycle.junit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lifecycle.core.Scope;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /** Reading the JDK's JSON thread dump, and doing without it. */
 class ThreadDumpTest {
@@ -128,6 +136,130 @@ class ThreadDumpTest {
     assertEquals(
         "the JDK's thread dump format is not understood (threadContainers is not an array)",
         dump.unavailableReason().orElseThrow());
+  }
+
+  @Test
+  void givingUp_isLoggedOnce_atWarning() {
+    ThreadDump dump = new ThreadDump(() -> "{\"threadDump\": {\"threadContainers\": 3}}");
+    List<String> warnings;
+    try (CapturedLog log = new CapturedLog()) {
+      assertEquals(Optional.empty(), dump.take());
+      assertEquals(Optional.empty(), dump.take());
+      warnings = log.messages(Level.WARNING);
+    }
+    assertEquals(
+        List.of(
+            "leak checks cannot see virtual threads started outside scopes from now on: the JDK's"
+                + " thread dump format is not understood (threadContainers is not an array) (Java "
+                + Runtime.version()
+                + "); each check says so in a note"),
+        warnings);
+  }
+
+  /** Checks with a dump that cannot be read, registered as {@code @LeakCheck} would. */
+  @TestMethodOrder(MethodOrderer.MethodName.class)
+  static class UnreadableDump {
+    @RegisterExtension
+    static final LeakCheckExtension CHECK =
+        new LeakCheckExtension(new ThreadDump(() -> "<threadDump/>"));
+
+    @Test
+    void a_startsAThread() throws InterruptedException {
+      Thread.ofVirtual().start(() -> {}).join(); // constructs a thread: the check reads the dump
+    }
+
+    @Test
+    void b_startsNothing() {} // the dump is known unreadable: the note all the same
+  }
+
+  @Test
+  void unreadableDump_passingTestsSayWhatWasNotChecked_andItIsLoggedOnce() {
+    EngineExecutionResults results;
+    List<String> warnings;
+    try (CapturedLog log = new CapturedLog()) {
+      results = Kit.run(UnreadableDump.class);
+      warnings = log.messages(Level.WARNING);
+    }
+    Kit.assertCounts(results, 2, 0);
+    String note =
+        "virtual threads started outside scopes were not checked (the JDK's thread dump format is"
+            + " not understood (malformed JSON at offset 0: unexpected character '<'))";
+    assertEquals(
+        List.of("a_startsAThread(): " + note, "b_startsNothing(): " + note),
+        results.testEvents().reportingEntryPublished().stream()
+            .map(
+                e ->
+                    e.getTestDescriptor().getDisplayName()
+                        + ": "
+                        + e.getPayload(ReportEntry.class)
+                            .orElseThrow()
+                            .getKeyValuePairs()
+                            .get("lifecycle.note"))
+            .sorted()
+            .toList());
+    assertEquals(1, warnings.size(), warnings::toString);
+    assertTrue(
+        warnings.get(0).startsWith("leak checks cannot see virtual threads"), warnings::toString);
+  }
+
+  /** Counts the JDK's dumps that a check takes. */
+  private static final class CountingDump {
+    final AtomicInteger dumps = new AtomicInteger();
+    final ThreadDump dump =
+        new ThreadDump(
+            () -> {
+              dumps.incrementAndGet();
+              return ThreadDump.jdkJson();
+            });
+  }
+
+  private static final Config NO_LINGER =
+      new Config(LeakCheck.Mode.FAIL, Duration.ofSeconds(5), Duration.ZERO, List.of(), List.of());
+
+  /**
+   * A check whose test constructs no thread reads no dump: no id was handed out since it started.
+   * (Checked over a few checks: a JVM thread that happens to start during one, such as a carrier
+   * thread, makes that one read the dump, which is correct, only slower.)
+   */
+  @Test
+  void check_readsNoDump_whenNoThreadWasConstructed() throws InterruptedException {
+    List<Integer> counts = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      CountingDump counting = new CountingDump();
+      Probe probe = Probe.start(NO_LINGER, counting.dump);
+      try (Scope s = Scope.open("no-threads")) {
+        s.own(new AudioStream());
+      }
+      assertTrue(probe.finish().isEmpty());
+      counts.add(counting.dumps.get());
+    }
+    assertTrue(counts.contains(0), counts::toString);
+  }
+
+  /** A check whose test constructs threads reads one dump, after the test; none before. */
+  @Test
+  void check_readsOneDump_afterTheTest_whenThreadsWereConstructed() throws Exception {
+    CountingDump counting = new CountingDump();
+    Probe probe = Probe.start(NO_LINGER, counting.dump);
+    assertEquals(0, counting.dumps.get());
+    Thread.ofVirtual().start(() -> {}).join();
+    try (Scope s = Scope.open("tasks")) {
+      s.fork(() -> 1);
+      s.join();
+    }
+    assertTrue(probe.finish().isEmpty());
+    assertEquals(1, counting.dumps.get());
+
+    // and the dump still finds a virtual thread started outside scopes
+    CountingDump again = new CountingDump();
+    Probe leaking = Probe.start(NO_LINGER, again.dump);
+    long tid = Leftovers.leak(Thread.ofVirtual().name("outside")).threadId();
+    Findings findings = leaking.finish();
+    assertEquals(
+        List.of("outside #" + tid + " virtual"),
+        findings.threads.stream()
+            .map(t -> t.name() + " #" + t.tid() + (t.virtual() ? " virtual" : " platform"))
+            .toList());
   }
 
   @Test
