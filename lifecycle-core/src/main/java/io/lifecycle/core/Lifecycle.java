@@ -136,7 +136,8 @@ public final class Lifecycle {
    *
    * @param timeout the longest to wait
    * @return the leak reports delivered during the call, in delivery order
-   * @throws InterruptedException if the calling thread is interrupted
+   * @throws InterruptedException if the calling thread is interrupted (also when it already is on
+   *     entry)
    * @throws IllegalArgumentException if {@code timeout} is negative
    */
   @CanIgnoreReturnValue

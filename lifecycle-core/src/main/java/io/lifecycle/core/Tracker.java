@@ -90,6 +90,9 @@ final class Tracker {
    * the timeout passes; returns the leak reports delivered meanwhile (by any thread).
    */
   static List<LeakReport> awaitCleanup(long timeoutNanos) throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException("interrupted before awaiting the cleanup");
+    }
     List<LeakReport> sink = Reporter.startCollecting();
     try {
       long deadline = Checks.deadline(System.nanoTime(), timeoutNanos);
