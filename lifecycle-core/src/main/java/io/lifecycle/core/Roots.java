@@ -10,10 +10,9 @@ import java.util.List;
  * installs the shutdown hook that lists the roots still open at JVM exit.
  *
  * <p>Implementation notes: the roots are spread over a power-of-two number of stripes, each a
- * {@link Slots} list guarded by its own monitor, chosen by the opening thread's id. Thread ids are
- * handed out in sequence, so taking them modulo the number of stripes gives threads started
- * together different stripes (a hash would make neighbours collide as often as anything else).
- * Each stripe is padded to its own cache lines, so threads working on different stripes do not
+ * {@link Slots} list guarded by its own monitor, chosen by the opening thread's identity hash (a
+ * random number per thread, cached in its header: thread ids, handed out in sequence with gaps,
+ * can make two busy threads collide every time). Each stripe is padded to its own cache lines, so threads working on different stripes do not
  * share a line. Threads opening and closing roots therefore rarely share a lock, and there is no
  * global lock on the open/close path (the JDK's {@code Cleaner} keeps one list behind one lock). A
  * root remembers its stripe and its slot, so closing it is constant time even when it closes on
@@ -56,7 +55,8 @@ final class Roots {
 
   /** Returns the stripe for a root opened by the current thread. */
   static int stripe() {
-    return (int) Thread.currentThread().threadId() & MASK;
+    int h = System.identityHashCode(Thread.currentThread()); // random per thread, then cached
+    return (h ^ (h >>> 16)) & MASK;
   }
 
   static void add(ScopeNode root, int stripe) {
