@@ -119,7 +119,12 @@ public final class CleanerCapturesReferent extends BugChecker
   }
 
   /** How the action captures the referent, or null when it does not. */
-  private record Capture(String how, Optional<SuggestedFix> fix) {}
+  private record Capture(String how, Optional<SuggestedFix> fix) {
+    /** A capture with no suggested fix. */
+    Capture(String how) {
+      this(how, Optional.empty());
+    }
+  }
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
@@ -178,15 +183,15 @@ public final class CleanerCapturesReferent extends BugChecker
       ExpressionTree action, Referent referent, VisitorState state) {
     if (referent.isReadBy(action)
         || (referent.reachableFromThis() && Sources.isThis(action))) {
-      return new Capture("the object is its own cleaning action", Optional.empty());
+      return new Capture("the object is its own cleaning action");
     }
     if (action instanceof LambdaExpressionTree lambda) {
       Symbol read = readAlias(lambda.getBody(), referent);
       if (read != null) {
-        return new Capture("the lambda reads " + referent.name(read), Optional.empty());
+        return new Capture("the lambda reads " + referent.name(read));
       }
       if (referent.reachableFromThis() && usesEnclosingInstance(lambda.getBody(), null, state)) {
-        return new Capture("the lambda uses this", Optional.empty());
+        return new Capture("the lambda uses this");
       }
       return null;
     }
@@ -194,13 +199,11 @@ public final class CleanerCapturesReferent extends BugChecker
       ExpressionTree qualifier = Sources.strip(reference.getQualifierExpression());
       if (referent.isReadBy(qualifier)) {
         return new Capture(
-            "the method reference is bound to "
-                + referent.name(Sources.variable(qualifier)),
-            Optional.empty());
+            "the method reference is bound to " + referent.name(Sources.variable(qualifier)));
       }
       if (referent.reachableFromThis()
           && (Sources.isThis(qualifier) || ASTHelpers.isSuper(qualifier))) {
-        return new Capture("the method reference is bound to this", Optional.empty());
+        return new Capture("the method reference is bound to this");
       }
       if (reference.getMode() == MemberReferenceTree.ReferenceMode.NEW
           && ASTHelpers.getSymbol(qualifier) instanceof Symbol.ClassSymbol local) {
@@ -210,8 +213,7 @@ public final class CleanerCapturesReferent extends BugChecker
               "the constructor reference makes a local class "
                   + local.getSimpleName()
                   + " that reads "
-                  + referent.name(read),
-              Optional.empty());
+                  + referent.name(read));
         }
       }
       if (referent.reachableFromThis()
@@ -219,8 +221,7 @@ public final class CleanerCapturesReferent extends BugChecker
           && ASTHelpers.getSymbol(qualifier) instanceof Symbol.ClassSymbol created
           && keepsEnclosingInstance(created, state)) {
         return new Capture(
-            "the constructor reference makes an inner class instance that holds this",
-            Optional.empty());
+            "the constructor reference makes an inner class instance that holds this");
       }
       return null;
     }
@@ -229,27 +230,25 @@ public final class CleanerCapturesReferent extends BugChecker
         ExpressionTree stripped = Sources.strip(argument);
         if (referent.isReadBy(stripped)
             || (referent.reachableFromThis() && Sources.isThis(stripped))) {
-          return new Capture(
-              "the action is constructed with " + state.getSourceForNode(argument),
-              Optional.empty());
+          return new Capture("the action is constructed with " + state.getSourceForNode(argument));
         }
       }
       if (created.getEnclosingExpression() != null) {
         return referent.reachableFromThis() && Sources.isThis(created.getEnclosingExpression())
-            ? new Capture("the action is an inner class instance of this", Optional.empty())
+            ? new Capture("the action is an inner class instance of this")
             : null;
       }
       ClassTree body = created.getClassBody();
       if (body != null) {
         Symbol read = readAlias(body, referent);
         if (read != null) {
-          return new Capture("the anonymous class reads " + referent.name(read), Optional.empty());
+          return new Capture("the anonymous class reads " + referent.name(read));
         }
         Symbol.ClassSymbol anonymous = ASTHelpers.getSymbol(body);
         if (referent.reachableFromThis()
             && hasEnclosingInstance(anonymous)
             && (usesEnclosingInstance(body, anonymous, state) || keepsUnusedOuter(anonymous, state))) {
-          return new Capture("the anonymous class holds this", Optional.empty());
+          return new Capture("the anonymous class holds this");
         }
         return null;
       }
@@ -260,8 +259,7 @@ public final class CleanerCapturesReferent extends BugChecker
               "the action is an instance of the local class "
                   + local.getSimpleName()
                   + ", which reads "
-                  + referent.name(read),
-              Optional.empty());
+                  + referent.name(read));
         }
       }
       if (referent.reachableFromThis()
@@ -332,64 +330,55 @@ public final class CleanerCapturesReferent extends BugChecker
    */
   private static boolean usesEnclosingInstance(
       Tree tree, Symbol.@Nullable ClassSymbol local, VisitorState state) {
-    Boolean found =
-        tree.accept(
-            new TreeScanner<Boolean, Void>() {
-              @Override
-              public Boolean visitIdentifier(IdentifierTree identifier, Void unused) {
-                Symbol symbol = ASTHelpers.getSymbol(identifier);
-                if (symbol == null) {
-                  return false;
-                }
-                String name = identifier.getName().toString();
-                if (name.equals("this") || name.equals("super")) {
-                  return local == null;
-                }
-                return isOuterInstanceMember(symbol, local, state.getTypes());
-              }
+    return new Sources.Finder() {
+      @Override
+      public Boolean visitIdentifier(IdentifierTree identifier, Void unused) {
+        Symbol symbol = ASTHelpers.getSymbol(identifier);
+        if (symbol == null) {
+          return false;
+        }
+        String name = identifier.getName().toString();
+        if (name.equals("this") || name.equals("super")) {
+          return local == null;
+        }
+        return isOuterInstanceMember(symbol, local, state.getTypes());
+      }
 
-              @Override
-              public Boolean visitMemberSelect(MemberSelectTree select, Void unused) {
-                if (select.getIdentifier().contentEquals("this")
-                    || select.getIdentifier().contentEquals("super")) {
-                  Symbol qualifier = ASTHelpers.getSymbol(select.getExpression());
-                  return local == null || !local.equals(qualifier);
-                }
-                return super.visitMemberSelect(select, null);
-              }
+      @Override
+      public Boolean visitMemberSelect(MemberSelectTree select, Void unused) {
+        if (select.getIdentifier().contentEquals("this")
+            || select.getIdentifier().contentEquals("super")) {
+          Symbol qualifier = ASTHelpers.getSymbol(select.getExpression());
+          return local == null || !local.equals(qualifier);
+        }
+        return super.visitMemberSelect(select, null);
+      }
 
-              @Override
-              public Boolean visitNewClass(NewClassTree created, Void unused) {
-                if (created.getClassBody() != null) {
-                  // Inside a nested anonymous class, its own members and this are not ours.
-                  boolean arguments =
-                      created.getArguments().stream()
-                          .anyMatch(argument -> usesEnclosingInstance(argument, local, state));
-                  return arguments
-                      || usesEnclosingInstance(
-                          created.getClassBody(),
-                          ASTHelpers.getSymbol(created.getClassBody()),
-                          state);
-                }
-                Symbol constructor = ASTHelpers.getSymbol(created);
-                if (created.getEnclosingExpression() == null
-                    && created.getClassBody() == null
-                    && constructor != null
-                    && constructor.owner instanceof Symbol.ClassSymbol type
-                    && type.hasOuterInstance()
-                    && !isNestedIn(type, local)) {
-                  return true;
-                }
-                return super.visitNewClass(created, null);
-              }
-
-              @Override
-              public Boolean reduce(Boolean a, Boolean b) {
-                return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
-              }
-            },
-            null);
-    return Boolean.TRUE.equals(found);
+      @Override
+      public Boolean visitNewClass(NewClassTree created, Void unused) {
+        if (created.getClassBody() != null) {
+          // Inside a nested anonymous class, its own members and this are not ours.
+          boolean arguments =
+              created.getArguments().stream()
+                  .anyMatch(argument -> usesEnclosingInstance(argument, local, state));
+          return arguments
+              || usesEnclosingInstance(
+                  created.getClassBody(),
+                  ASTHelpers.getSymbol(created.getClassBody()),
+                  state);
+        }
+        Symbol constructor = ASTHelpers.getSymbol(created);
+        if (created.getEnclosingExpression() == null
+            && created.getClassBody() == null
+            && constructor != null
+            && constructor.owner instanceof Symbol.ClassSymbol type
+            && type.hasOuterInstance()
+            && !isNestedIn(type, local)) {
+          return true;
+        }
+        return super.visitNewClass(created, null);
+      }
+    }.foundIn(tree);
   }
 
   /** The referent or alias that code in {@code tree} reads first, or null if it reads none. */

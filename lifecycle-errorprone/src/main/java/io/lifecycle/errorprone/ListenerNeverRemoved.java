@@ -16,16 +16,12 @@ import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
-import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MethodInvocationTree;
-import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
-import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
-import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
 import java.util.ArrayList;
@@ -247,7 +243,7 @@ public final class ListenerNeverRemoved extends BugChecker implements MethodInvo
       if (ASTHelpers.methodCanBeOverridden(method)) {
         return false;
       }
-      List<ExpressionTree> returned = returnedValues(method, state);
+      List<ExpressionTree> returned = Sources.returnedValues(state, method);
       return returned != null && allOwned(returned, state, depth);
     }
     Symbol.VarSymbol var = Sources.variable(stripped);
@@ -285,47 +281,8 @@ public final class ListenerNeverRemoved extends BugChecker implements MethodInvo
     if (closedIn(scope, var)) {
       return true; // this code closes the source: it owns it
     }
-    List<ExpressionTree> values = new ArrayList<>();
-    ExpressionTree initializer = ((VariableTree) declaration.getLeaf()).getInitializer();
-    if (initializer != null) {
-      values.add(initializer);
-    }
-    values.addAll(Sources.assignedValues(scope, var));
-    return allOwned(values, state, depth);
-  }
-
-  /** The expressions that a method of this compilation unit returns, or null if not visible. */
-  private static @Nullable List<ExpressionTree> returnedValues(
-      Symbol.MethodSymbol method, VisitorState state) {
-    MethodTree declaration = Sources.findMethod(state, method);
-    if (declaration == null || declaration.getBody() == null) {
-      return null;
-    }
-    List<ExpressionTree> returned = new ArrayList<>();
-    declaration
-        .getBody()
-        .accept(
-            new TreeScanner<Void, Void>() {
-              @Override
-              public Void visitReturn(ReturnTree tree, Void unused) {
-                if (tree.getExpression() != null) {
-                  returned.add(tree.getExpression());
-                }
-                return null;
-              }
-
-              @Override
-              public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-                return null;
-              }
-
-              @Override
-              public Void visitClass(ClassTree tree, Void unused) {
-                return null;
-              }
-            },
-            null);
-    return returned;
+    return allOwned(
+        Sources.heldValues(scope, var, (VariableTree) declaration.getLeaf()), state, depth);
   }
 
   /**
@@ -335,7 +292,7 @@ public final class ListenerNeverRemoved extends BugChecker implements MethodInvo
    * the object was given, which may outlive it.
    */
   private static boolean returnsOwnCreation(Symbol.MethodSymbol getter, VisitorState state) {
-    List<ExpressionTree> returned = returnedValues(getter, state);
+    List<ExpressionTree> returned = Sources.returnedValues(state, getter);
     if (returned == null || returned.isEmpty()) {
       return false;
     }
@@ -421,14 +378,8 @@ public final class ListenerNeverRemoved extends BugChecker implements MethodInvo
     if (declaration == null || !(declaration.getLeaf() instanceof VariableTree variable)) {
       return false;
     }
-    TreePath scope =
-        var.getKind() == ElementKind.FIELD
-            ? new TreePath(declaration.getCompilationUnit())
-            : Sources.localScope(declaration);
-    List<ExpressionTree> values = new ArrayList<>(Sources.assignedValues(scope, var));
-    if (variable.getInitializer() != null) {
-      values.add(variable.getInitializer());
-    }
+    TreePath scope = Sources.assignmentScope(declaration, var);
+    List<ExpressionTree> values = Sources.heldValues(scope, var, variable);
     for (ExpressionTree value : values) {
       if (Sources.strip(value).getKind() != Tree.Kind.NULL_LITERAL
           && !creationArguments(value, into, state, depth + 1)) {
@@ -454,27 +405,9 @@ public final class ListenerNeverRemoved extends BugChecker implements MethodInvo
    * it in the compilation unit (initialiser included) is a {@code new} expression.
    */
   private static boolean createdByItsClass(Symbol.VarSymbol field, VisitorState state) {
-    TreePath declaration = Sources.findDeclaration(state, field);
-    if (declaration == null || !(declaration.getLeaf() instanceof VariableTree variable)) {
-      return false;
-    }
-    List<ExpressionTree> values =
-        new ArrayList<>(Sources.assignedValues(new TreePath(declaration.getCompilationUnit()), field));
-    if (variable.getInitializer() != null) {
-      values.add(variable.getInitializer());
-    }
-    boolean any = false;
-    for (ExpressionTree value : values) {
-      ExpressionTree stripped = Sources.strip(value);
-      if (stripped.getKind() == Tree.Kind.NULL_LITERAL) {
-        continue;
-      }
-      if (!(stripped instanceof NewClassTree)) {
-        return false;
-      }
-      any = true;
-    }
-    return any;
+    List<ExpressionTree> values = Sources.heldValues(state, field);
+    return values != null
+        && Sources.allNonNull(values, value -> Sources.strip(value) instanceof NewClassTree);
   }
 
   private static final Set<String> CLOSERS =
@@ -497,16 +430,10 @@ public final class ListenerNeverRemoved extends BugChecker implements MethodInvo
           } else if (parent instanceof VariableTree copy
               && Sources.same(copy.getInitializer(), path.getLeaf())
               && !copy.getName().contentEquals(var.getSimpleName())) {
-            Symbol.VarSymbol alias = ASTHelpers.getSymbol(copy);
-            Sources.forEachReference(
-                Sources.localScope(path.getParentPath()),
-                alias,
-                aliasPath -> {
-                  if (aliasPath.getParentPath().getLeaf() instanceof MemberSelectTree select
-                      && CLOSERS.contains(select.getIdentifier().toString())) {
-                    closed[0] = true;
-                  }
-                });
+            if (Sources.selectsMember(
+                Sources.localScope(path.getParentPath()), ASTHelpers.getSymbol(copy), CLOSERS)) {
+              closed[0] = true;
+            }
           }
         });
     return closed[0];
@@ -553,17 +480,7 @@ public final class ListenerNeverRemoved extends BugChecker implements MethodInvo
   }
 
   private static boolean allOwned(List<ExpressionTree> values, VisitorState state, int depth) {
-    boolean any = false;
-    for (ExpressionTree value : values) {
-      if (Sources.strip(value).getKind() == Tree.Kind.NULL_LITERAL) {
-        continue;
-      }
-      if (!owned(value, state, depth + 1)) {
-        return false;
-      }
-      any = true;
-    }
-    return any;
+    return Sources.allNonNull(values, value -> owned(value, state, depth + 1));
   }
 
   /** Whether a listener argument is owned by a lifecycle scope. */

@@ -8,24 +8,31 @@ import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
+import javax.lang.model.element.ElementKind;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Source-level helpers shared by the checks: finding declarations and references inside the
- * compilation unit being analysed, and peeling expressions.
+ * Source-level helpers shared by the checks: finding declarations, references, calls, returns
+ * and the values a variable holds inside the compilation unit being analysed, peeling
+ * expressions, and two scanner bases ({@link OwnCodeScanner}, {@link Finder}).
  *
  * <p>Error Prone analyses one compilation unit at a time, so every search here is bounded by that
  * unit: a declaration or use in another file is never seen, and the checks treat what they cannot
@@ -160,6 +167,54 @@ final class Sources {
     }.scan(root, null);
   }
 
+  /**
+   * Whether code in {@code root} selects a member named in {@code members} on a read of {@code
+   * symbol}: {@code var.close()} for {@code "close"}.
+   */
+  static boolean selectsMember(TreePath root, Symbol symbol, Set<String> members) {
+    boolean[] found = {false};
+    forEachReference(
+        root,
+        symbol,
+        path -> {
+          if (path.getParentPath().getLeaf() instanceof MemberSelectTree select
+              && members.contains(select.getIdentifier().toString())) {
+            found[0] = true;
+          }
+        });
+    return found[0];
+  }
+
+  /**
+   * How the current compilation unit uses a method: the path of each invocation of it, in source
+   * order, and whether a method reference names it (then it may be called from anywhere).
+   */
+  record MethodUses(List<TreePath> calls, boolean referenced) {}
+
+  /** The uses of {@code method} in the current compilation unit. */
+  static MethodUses uses(VisitorState state, Symbol.MethodSymbol method) {
+    List<TreePath> calls = new ArrayList<>();
+    boolean[] referenced = {false};
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        if (method.equals(ASTHelpers.getSymbol(tree))) {
+          calls.add(getCurrentPath());
+        }
+        return super.visitMethodInvocation(tree, null);
+      }
+
+      @Override
+      public Void visitMemberReference(MemberReferenceTree tree, Void unused) {
+        if (method.equals(ASTHelpers.getSymbol(tree))) {
+          referenced[0] = true;
+        }
+        return super.visitMemberReference(tree, null);
+      }
+    }.scan(new TreePath(state.getPath().getCompilationUnit()), null);
+    return new MethodUses(calls, referenced[0]);
+  }
+
   /** The values assigned to {@code symbol} in {@code root} by plain assignments. */
   static List<ExpressionTree> assignedValues(TreePath root, Symbol symbol) {
     List<ExpressionTree> values = new ArrayList<>();
@@ -173,6 +228,133 @@ final class Sources {
           }
         });
     return values;
+  }
+
+  /**
+   * A scanner that stays in the code it is given: it does not enter nested lambdas or class bodies
+   * (anonymous, local or member classes), whose code runs at another time and whose returns and
+   * locals are their own.
+   */
+  abstract static class OwnCodeScanner<R, P> extends TreeScanner<R, P> {
+    @Override
+    public @Nullable R visitLambdaExpression(LambdaExpressionTree tree, P p) {
+      return null;
+    }
+
+    @Override
+    public @Nullable R visitClass(ClassTree tree, P p) {
+      return null;
+    }
+  }
+
+  /**
+   * A scanner that asks whether a tree contains something: a visit returns true where it finds
+   * it, and results combine by "or". Subclasses override the visits that can find it, calling
+   * {@code super} where the search goes on below that node.
+   */
+  abstract static class Finder extends TreeScanner<Boolean, Void> {
+    @Override
+    public final Boolean reduce(@Nullable Boolean a, @Nullable Boolean b) {
+      return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
+    }
+
+    /** Whether this finds what it looks for anywhere in {@code tree}. */
+    final boolean foundIn(Tree tree) {
+      return Boolean.TRUE.equals(tree.accept(this, null));
+    }
+  }
+
+  /**
+   * Calls {@code visitor} with each {@code return} statement of {@code tree}, in source order,
+   * leaving out those of nested lambdas and classes (see {@link OwnCodeScanner}).
+   */
+  static void forEachReturn(Tree tree, Consumer<ReturnTree> visitor) {
+    tree.accept(
+        new OwnCodeScanner<Void, Void>() {
+          @Override
+          public Void visitReturn(ReturnTree ret, Void unused) {
+            visitor.accept(ret);
+            return null;
+          }
+        },
+        null);
+  }
+
+  /**
+   * The expressions that {@code method} returns, from its declaration in the current compilation
+   * unit (not those of lambdas and classes nested in it); null when the declaration or its body
+   * is not visible here.
+   */
+  static @Nullable List<ExpressionTree> returnedValues(
+      VisitorState state, Symbol.MethodSymbol method) {
+    MethodTree declaration = findMethod(state, method);
+    if (declaration == null || declaration.getBody() == null) {
+      return null;
+    }
+    List<ExpressionTree> returned = new ArrayList<>();
+    forEachReturn(
+        declaration.getBody(),
+        ret -> {
+          if (ret.getExpression() != null) {
+            returned.add(ret.getExpression());
+          }
+        });
+    return returned;
+  }
+
+  /**
+   * The values that the variable {@code var}, declared by {@code declaration}, holds as far as
+   * {@code root} shows: each value a plain assignment in {@code root} gives it, in source order,
+   * then its initialiser if it has one.
+   */
+  static List<ExpressionTree> heldValues(
+      TreePath root, Symbol.VarSymbol var, VariableTree declaration) {
+    List<ExpressionTree> values = new ArrayList<>(assignedValues(root, var));
+    if (declaration.getInitializer() != null) {
+      values.add(declaration.getInitializer());
+    }
+    return values;
+  }
+
+  /**
+   * The values that {@code var} holds (see {@link #heldValues(TreePath, Symbol.VarSymbol,
+   * VariableTree)}), searched in its {@link #assignmentScope}; null when its declaration is not in
+   * this compilation unit.
+   */
+  static @Nullable List<ExpressionTree> heldValues(VisitorState state, Symbol.VarSymbol var) {
+    TreePath declaration = findDeclaration(state, var);
+    if (declaration == null || !(declaration.getLeaf() instanceof VariableTree variable)) {
+      return null;
+    }
+    return heldValues(assignmentScope(declaration, var), var, variable);
+  }
+
+  /**
+   * Where the variable {@code var}, declared at {@code declaration}, can be assigned: the whole
+   * compilation unit for a field, the {@link #localScope} for a local variable or parameter.
+   */
+  static TreePath assignmentScope(TreePath declaration, Symbol.VarSymbol var) {
+    return var.getKind() == ElementKind.FIELD
+        ? new TreePath(declaration.getCompilationUnit())
+        : localScope(declaration);
+  }
+
+  /**
+   * Whether every value in {@code values} other than a {@code null} literal passes {@code test},
+   * and there is at least one such value. Values are tested in order, until one fails.
+   */
+  static boolean allNonNull(List<ExpressionTree> values, Predicate<ExpressionTree> test) {
+    boolean any = false;
+    for (ExpressionTree value : values) {
+      if (strip(value).getKind() == Tree.Kind.NULL_LITERAL) {
+        continue;
+      }
+      if (!test.test(value)) {
+        return false;
+      }
+      any = true;
+    }
+    return any;
   }
 
   /** The one-based line of {@code tree} in the current compilation unit. */

@@ -37,8 +37,6 @@ import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreePathScanner;
-import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
 import java.util.ArrayDeque;
@@ -217,11 +215,7 @@ public final class StaticCollectionGrows extends BugChecker implements VariableT
       return Description.NO_MATCH;
     }
     TreePath unit = new TreePath(state.getPath().getCompilationUnit());
-    List<ExpressionTree> values = new ArrayList<>(Sources.assignedValues(unit, field));
-    if (tree.getInitializer() != null) {
-      values.add(tree.getInitializer());
-    }
-    for (ExpressionTree value : values) {
+    for (ExpressionTree value : Sources.heldValues(unit, field, tree)) {
       if (boundedInitializer(value, state)) {
         return Description.NO_MATCH;
       }
@@ -621,28 +615,13 @@ public final class StaticCollectionGrows extends BugChecker implements VariableT
       if (!deciding.add(method)) {
         return false;
       }
-      boolean[] calledOnlyFromInit = {true};
-      boolean[] called = {false};
-      new TreePathScanner<Void, Void>() {
-        @Override
-        public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
-          if (method.equals(ASTHelpers.getSymbol(tree))) {
-            called[0] = true;
-            calledOnlyFromInit[0] &= inStaticInit(getCurrentPath());
-          }
-          return super.visitMethodInvocation(tree, null);
-        }
-
-        @Override
-        public Void visitMemberReference(MemberReferenceTree tree, Void unused) {
-          if (method.equals(ASTHelpers.getSymbol(tree))) {
-            calledOnlyFromInit[0] = false;
-          }
-          return super.visitMemberReference(tree, null);
-        }
-      }.scan(new TreePath(state.getPath().getCompilationUnit()), null);
+      Sources.MethodUses uses = Sources.uses(state, method);
+      boolean calledOnlyFromInit = !uses.referenced();
+      for (TreePath call : uses.calls()) {
+        calledOnlyFromInit &= inStaticInit(call); // &= decides every call: each fills initOnly
+      }
       deciding.remove(method);
-      boolean result = called[0] && calledOnlyFromInit[0];
+      boolean result = !uses.calls().isEmpty() && calledOnlyFromInit;
       initOnly.put(method, result);
       return result;
     }
@@ -750,25 +729,7 @@ public final class StaticCollectionGrows extends BugChecker implements VariableT
             ifTree.getElseStatement(), oldIsNull || impliesNull(ifTree.getCondition(), false));
       } else {
         // Loops, try, switch, synchronized: their returns, with nothing more known.
-        statement.accept(
-            new TreeScanner<Void, Void>() {
-              @Override
-              public Void visitReturn(ReturnTree ret, Void unused) {
-                expression(ret.getExpression(), oldIsNull);
-                return null;
-              }
-
-              @Override
-              public Void visitLambdaExpression(LambdaExpressionTree nested, Void unused) {
-                return null;
-              }
-
-              @Override
-              public Void visitClass(ClassTree nested, Void unused) {
-                return null;
-              }
-            },
-            null);
+        Sources.forEachReturn(statement, ret -> expression(ret.getExpression(), oldIsNull));
       }
     }
 

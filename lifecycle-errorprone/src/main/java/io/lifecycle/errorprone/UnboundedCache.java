@@ -18,18 +18,13 @@ import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
-import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
-import com.sun.source.tree.MethodTree;
-import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -234,34 +229,10 @@ public final class UnboundedCache extends BugChecker implements MethodInvocation
         return Bound.UNKNOWN;
       }
       try {
-        MethodTree declaration = Sources.findMethod(state, method);
-        if (declaration == null || declaration.getBody() == null) {
+        List<ExpressionTree> returned = Sources.returnedValues(state, method);
+        if (returned == null) {
           return Bound.UNKNOWN;
         }
-        List<ExpressionTree> returned = new ArrayList<>();
-        declaration
-            .getBody()
-            .accept(
-                new TreeScanner<Void, Void>() {
-                  @Override
-                  public Void visitReturn(ReturnTree tree, Void unused) {
-                    if (tree.getExpression() != null) {
-                      returned.add(tree.getExpression());
-                    }
-                    return null;
-                  }
-
-                  @Override
-                  public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-                    return null; // its returns are the lambda's, not the method's
-                  }
-
-                  @Override
-                  public Void visitClass(com.sun.source.tree.ClassTree tree, Void unused) {
-                    return null;
-                  }
-                },
-                null);
         return either(returned);
       } finally {
         visiting.remove(method);
@@ -309,13 +280,7 @@ public final class UnboundedCache extends BugChecker implements MethodInvocation
         if (escapes[0]) {
           return Bound.UNKNOWN;
         }
-        List<ExpressionTree> values = new ArrayList<>();
-        ExpressionTree initializer = ((VariableTree) declaration.getLeaf()).getInitializer();
-        if (initializer != null) {
-          values.add(initializer);
-        }
-        values.addAll(Sources.assignedValues(scope, var));
-        return either(values);
+        return either(Sources.heldValues(scope, var, (VariableTree) declaration.getLeaf()));
       } finally {
         visiting.remove(var);
       }

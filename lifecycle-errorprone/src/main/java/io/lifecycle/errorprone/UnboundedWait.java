@@ -32,7 +32,6 @@ import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
-import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewArrayTree;
@@ -45,10 +44,10 @@ import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
 import java.io.Serializable;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -625,16 +624,9 @@ public final class UnboundedWait extends BugChecker implements MethodInvocationT
         || !TEST_HOOK_NAME.matcher(field.getSimpleName().toString()).matches()) {
       return false;
     }
-    TreePath declaration = Sources.findDeclaration(state, field);
-    if (declaration == null) {
+    List<ExpressionTree> values = Sources.heldValues(state, field);
+    if (values == null) {
       return false;
-    }
-    List<ExpressionTree> values =
-        new java.util.ArrayList<>(
-            Sources.assignedValues(new TreePath(state.getPath().getCompilationUnit()), field));
-    ExpressionTree initializer = ((VariableTree) declaration.getLeaf()).getInitializer();
-    if (initializer != null) {
-      values.add(initializer);
     }
     for (ExpressionTree value : values) {
       if (Sources.strip(value).getKind() != Tree.Kind.NULL_LITERAL) {
@@ -741,7 +733,7 @@ public final class UnboundedWait extends BugChecker implements MethodInvocationT
       method
           .getBody()
           .accept(
-              new TreeScanner<Void, Void>() {
+              new Sources.OwnCodeScanner<Void, Void>() {
                 @Override
                 public Void visitVariable(VariableTree variable, Void unused) {
                   if (variable.getInitializer() != null
@@ -749,16 +741,6 @@ public final class UnboundedWait extends BugChecker implements MethodInvocationT
                     timeouts.add(ASTHelpers.getSymbol(variable));
                   }
                   return super.visitVariable(variable, null);
-                }
-
-                @Override
-                public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
-                  return null;
-                }
-
-                @Override
-                public Void visitClass(ClassTree tree, Void unused) {
-                  return null;
                 }
               },
               null);
@@ -799,21 +781,12 @@ public final class UnboundedWait extends BugChecker implements MethodInvocationT
 
   /** Whether {@code tree} reads any of {@code symbols}. */
   private static boolean readsAny(Tree tree, Set<Symbol> symbols) {
-    Boolean found =
-        tree.accept(
-            new TreeScanner<Boolean, Void>() {
-              @Override
-              public Boolean visitIdentifier(IdentifierTree identifier, Void unused) {
-                return symbols.contains(ASTHelpers.getSymbol(identifier));
-              }
-
-              @Override
-              public Boolean reduce(Boolean a, Boolean b) {
-                return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
-              }
-            },
-            null);
-    return Boolean.TRUE.equals(found);
+    return new Sources.Finder() {
+      @Override
+      public Boolean visitIdentifier(IdentifierTree identifier, Void unused) {
+        return symbols.contains(ASTHelpers.getSymbol(identifier));
+      }
+    }.foundIn(tree);
   }
 
   /**
@@ -877,24 +850,15 @@ public final class UnboundedWait extends BugChecker implements MethodInvocationT
   }
 
   private static boolean testsInterrupt(ExpressionTree condition) {
-    Boolean found =
-        condition.accept(
-            new TreeScanner<Boolean, Void>() {
-              @Override
-              public Boolean visitMethodInvocation(MethodInvocationTree call, Void unused) {
-                String name = Sources.methodName(call);
-                return name.equals("isInterrupted")
-                    || name.equals("interrupted")
-                    || Boolean.TRUE.equals(super.visitMethodInvocation(call, null));
-              }
-
-              @Override
-              public Boolean reduce(Boolean a, Boolean b) {
-                return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
-              }
-            },
-            null);
-    return Boolean.TRUE.equals(found);
+    return new Sources.Finder() {
+      @Override
+      public Boolean visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        String name = Sources.methodName(call);
+        return name.equals("isInterrupted")
+            || name.equals("interrupted")
+            || Boolean.TRUE.equals(super.visitMethodInvocation(call, null));
+      }
+    }.foundIn(condition);
   }
 
   /**
@@ -936,53 +900,48 @@ public final class UnboundedWait extends BugChecker implements MethodInvocationT
     return false;
   }
 
+  /** The operators that make a loop condition count: numeric comparisons and steps. */
+  private static final Set<Tree.Kind> COUNTING_OPERATORS =
+      EnumSet.of(
+          Tree.Kind.LESS_THAN,
+          Tree.Kind.LESS_THAN_EQUAL,
+          Tree.Kind.GREATER_THAN,
+          Tree.Kind.GREATER_THAN_EQUAL,
+          Tree.Kind.PREFIX_DECREMENT,
+          Tree.Kind.PREFIX_INCREMENT,
+          Tree.Kind.POSTFIX_DECREMENT,
+          Tree.Kind.POSTFIX_INCREMENT);
+
   /** Whether a loop condition counts: compares numbers, steps a counter, or reads a numeric local. */
   private static boolean counted(ExpressionTree condition) {
-    Boolean found =
-        condition.accept(
-            new TreeScanner<Boolean, Void>() {
-              @Override
-              public Boolean visitBinary(BinaryTree binary, Void unused) {
-                Tree.Kind kind = binary.getKind();
-                return kind == Tree.Kind.LESS_THAN
-                    || kind == Tree.Kind.LESS_THAN_EQUAL
-                    || kind == Tree.Kind.GREATER_THAN
-                    || kind == Tree.Kind.GREATER_THAN_EQUAL
-                    || Boolean.TRUE.equals(super.visitBinary(binary, null));
-              }
+    return new Sources.Finder() {
+      @Override
+      public Boolean visitBinary(BinaryTree binary, Void unused) {
+        return COUNTING_OPERATORS.contains(binary.getKind())
+            || Boolean.TRUE.equals(super.visitBinary(binary, null));
+      }
 
-              @Override
-              public Boolean visitUnary(UnaryTree unary, Void unused) {
-                Tree.Kind kind = unary.getKind();
-                return kind == Tree.Kind.PREFIX_DECREMENT
-                    || kind == Tree.Kind.PREFIX_INCREMENT
-                    || kind == Tree.Kind.POSTFIX_DECREMENT
-                    || kind == Tree.Kind.POSTFIX_INCREMENT
-                    || Boolean.TRUE.equals(super.visitUnary(unary, null));
-              }
+      @Override
+      public Boolean visitUnary(UnaryTree unary, Void unused) {
+        return COUNTING_OPERATORS.contains(unary.getKind())
+            || Boolean.TRUE.equals(super.visitUnary(unary, null));
+      }
 
-              @Override
-              public Boolean visitCompoundAssignment(CompoundAssignmentTree tree, Void unused) {
-                return true;
-              }
+      @Override
+      public Boolean visitCompoundAssignment(CompoundAssignmentTree tree, Void unused) {
+        return true;
+      }
 
-              @Override
-              public Boolean visitIdentifier(IdentifierTree identifier, Void unused) {
-                Symbol symbol = ASTHelpers.getSymbol(identifier);
-                return symbol instanceof Symbol.VarSymbol var
-                    && (var.getKind() == ElementKind.LOCAL_VARIABLE
-                        || var.getKind() == ElementKind.PARAMETER)
-                    && var.type.isPrimitive()
-                    && var.type.getKind() != TypeKind.BOOLEAN;
-              }
-
-              @Override
-              public Boolean reduce(Boolean a, Boolean b) {
-                return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
-              }
-            },
-            null);
-    return Boolean.TRUE.equals(found);
+      @Override
+      public Boolean visitIdentifier(IdentifierTree identifier, Void unused) {
+        Symbol symbol = ASTHelpers.getSymbol(identifier);
+        return symbol instanceof Symbol.VarSymbol var
+            && (var.getKind() == ElementKind.LOCAL_VARIABLE
+                || var.getKind() == ElementKind.PARAMETER)
+            && var.type.isPrimitive()
+            && var.type.getKind() != TypeKind.BOOLEAN;
+      }
+    }.foundIn(condition);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1026,29 +985,11 @@ public final class UnboundedWait extends BugChecker implements MethodInvocationT
     if (!visiting.add(symbol) || visiting.size() > 8) {
       return false;
     }
-    List<TreePath> callers = new java.util.ArrayList<>();
-    boolean[] referenced = {false};
-    new com.sun.source.util.TreePathScanner<Void, Void>() {
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
-        if (symbol.equals(ASTHelpers.getSymbol(tree))) {
-          callers.add(getCurrentPath());
-        }
-        return super.visitMethodInvocation(tree, null);
-      }
-
-      @Override
-      public Void visitMemberReference(MemberReferenceTree tree, Void unused) {
-        if (symbol.equals(ASTHelpers.getSymbol(tree))) {
-          referenced[0] = true;
-        }
-        return super.visitMemberReference(tree, null);
-      }
-    }.scan(new TreePath(state.getPath().getCompilationUnit()), null);
-    if (callers.isEmpty() || referenced[0]) {
+    Sources.MethodUses uses = Sources.uses(state, symbol);
+    if (uses.calls().isEmpty() || uses.referenced()) {
       return false;
     }
-    for (TreePath caller : callers) {
+    for (TreePath caller : uses.calls()) {
       MethodTree enclosing = enclosingMethod(caller);
       if (enclosing == null || !reachedOnlyFrom(enclosing, root, state, visiting)) {
         return false;
@@ -1070,28 +1011,9 @@ public final class UnboundedWait extends BugChecker implements MethodInvocationT
     if (var == null || var.getKind() != ElementKind.LOCAL_VARIABLE) {
       return false;
     }
-    TreePath declaration = Sources.findDeclaration(state, var);
-    if (declaration == null) {
-      return false;
-    }
-    List<ExpressionTree> values =
-        new java.util.ArrayList<>(Sources.assignedValues(Sources.localScope(declaration), var));
-    ExpressionTree initializer = ((VariableTree) declaration.getLeaf()).getInitializer();
-    if (initializer != null) {
-      values.add(initializer);
-    }
-    boolean any = false;
-    for (ExpressionTree value : values) {
-      ExpressionTree v = Sources.strip(value);
-      if (v.getKind() == Tree.Kind.NULL_LITERAL) {
-        continue;
-      }
-      if (!isQueueRead(v)) {
-        return false;
-      }
-      any = true;
-    }
-    return any;
+    List<ExpressionTree> values = Sources.heldValues(state, var);
+    return values != null
+        && Sources.allNonNull(values, value -> isQueueRead(Sources.strip(value)));
   }
 
   private static boolean isQueueRead(ExpressionTree tree) {
@@ -1134,19 +1056,8 @@ public final class UnboundedWait extends BugChecker implements MethodInvocationT
     if (var == null) {
       return false;
     }
-    TreePath declaration = Sources.findDeclaration(state, var);
-    if (declaration == null || !(declaration.getLeaf() instanceof VariableTree variable)) {
-      return false;
-    }
-    TreePath scope =
-        var.getKind() == ElementKind.FIELD
-            ? new TreePath(state.getPath().getCompilationUnit())
-            : Sources.localScope(declaration);
-    List<ExpressionTree> values = new java.util.ArrayList<>(Sources.assignedValues(scope, var));
-    if (variable.getInitializer() != null) {
-      values.add(variable.getInitializer());
-    }
-    if (values.isEmpty()) {
+    List<ExpressionTree> values = Sources.heldValues(state, var);
+    if (values == null || values.isEmpty()) {
       return false;
     }
     for (ExpressionTree value : values) {
@@ -1205,17 +1116,7 @@ public final class UnboundedWait extends BugChecker implements MethodInvocationT
         && chainHasTimeout(variable.getInitializer())) {
       return true;
     }
-    boolean[] found = {false};
-    Sources.forEachReference(
-        Sources.localScope(declaration),
-        var,
-        path -> {
-          if (path.getParentPath().getLeaf() instanceof MemberSelectTree select
-              && TIMEOUTS.contains(select.getIdentifier().toString())) {
-            found[0] = true;
-          }
-        });
-    return found[0];
+    return Sources.selectsMember(Sources.localScope(declaration), var, TIMEOUTS);
   }
 
   private static boolean chainHasTimeout(ExpressionTree expression) {

@@ -54,7 +54,10 @@ class ReadmeExampleTest {
         message,
         "~2 scopes leaked: room \\(opened at ReadmeExampleTest\\$RoomTest.joinAndLeave:\\d+\\)"
             + " still owns AudioStream x2, 1 child scope \\[\\+1 more\\];"
-            + " 1 scope opened before the test grew: server gained AudioStream x1;"
+            // The server scope opens before the check raises the leak level: at SAMPLED, its site
+            // is captured one time in 128, so both forms are right.
+            + " 1 scope opened before the test grew: server( \\(opened at [^)]+\\))? gained"
+            + " AudioStream x1;"
             + " 3 threads still running: server \\(virtual\\), stats-poller \\(platform\\),"
             + " reconnect \\(virtual\\)",
         "",
@@ -69,7 +72,8 @@ class ReadmeExampleTest {
         "",
         "scopes opened before the test that own more after it (1):",
         "~  server  age [0-9.]+ m?s  gained AudioStream x1",
-        "      opened at: not captured (opened at a leak level below ALL)",
+        "~      opened at(: not captured \\(opened at a leak level below ALL\\)"
+            + "| io\\.lifecycle\\.junit\\.ReadmeExampleTest\\$RoomTest\\.start\\(.*\\))",
         "",
         "~threads still running [0-9.]+ m?s after the test \\(3\\):",
         "~  \"server\" #\\d+ +virtual   TIMED_WAITING  task of scope server",
