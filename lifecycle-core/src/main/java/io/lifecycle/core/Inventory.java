@@ -47,21 +47,6 @@ record Inventory(Map<String, Integer> resources, int scopes, List<String> tasks,
     }
   }
 
-  /** "AudioStream x1, Job (lambda) x2", or "nothing". */
-  String describeResources() {
-    if (resources.isEmpty()) {
-      return "nothing";
-    }
-    StringBuilder sb = new StringBuilder();
-    for (Map.Entry<String, Integer> e : resources.entrySet()) {
-      if (sb.length() > 0) {
-        sb.append(", ");
-      }
-      sb.append(e.getKey()).append(" x").append(e.getValue());
-    }
-    return sb.toString();
-  }
-
   private static final class Walk {
     final Map<String, Integer> resources = new TreeMap<>();
     final List<String> tasks = new ArrayList<>();

@@ -115,10 +115,6 @@ final class TaskImpl<T> implements Task<T>, Indexed, Runnable {
     return state == FAILED;
   }
 
-  boolean isRunning() {
-    return state == RUNNING;
-  }
-
   @Override
   @SuppressWarnings("unchecked")
   public T get() {

@@ -73,10 +73,6 @@ final class Types {
     return INFO.get(type);
   }
 
-  static String key(Class<?> type) {
-    return INFO.get(type).key;
-  }
-
   static String key(Object resource) {
     return INFO.get(resource.getClass()).key;
   }
